@@ -1,0 +1,32 @@
+"""The add-on that switches the archive stack on for any Scrapy project.
+
+Adding ``"crawler.addon.ArchiveAddon": 0`` to ``ADDONS`` records every fetch to WARC files, ingests each
+record into the SQLite archive as it is written, and refuses requests to private addresses. Each part still
+has its own ``*_ENABLED`` setting, so a project can keep the WARC files and skip the database.
+"""
+
+from __future__ import annotations
+
+from scrapy.settings import BaseSettings
+
+# Only the encodings that WARC readers and replay tools can decode (no br, no zstd).
+ARCHIVE_ACCEPT_ENCODING = "gzip, deflate"
+
+
+class ArchiveAddon:
+    """Registers the recorder extension and the safety middleware, and sets archive-friendly defaults."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        settings.setdefault("WARC_ENABLED", True)
+        settings.setdefault("ARCHIVE_INGEST_ENABLED", True)
+        settings.setdefault("ARCHIVE_DIR", "collections/default")
+        settings.setdefault("WARC_PREFIX", "minzu")
+        settings.setdefault("WARC_MAX_SIZE", 1_000_000_000)
+        settings.setdefault("ADDRESS_GUARD_ENABLED", True)
+        settings.setdefault("ADDRESS_GUARD_ALLOWED", [])
+        settings["EXTENSIONS"]["crawler.recorder.ArchiveRecorder"] = 0
+        settings["DOWNLOADER_MIDDLEWARES"]["crawler.safety.AddressGuardMiddleware"] = 760
+        headers = dict(settings.getdict("DEFAULT_REQUEST_HEADERS"))
+        headers["Accept-Encoding"] = ARCHIVE_ACCEPT_ENCODING
+        headers.setdefault("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.5")
+        settings.set("DEFAULT_REQUEST_HEADERS", headers, priority="addon")

@@ -1,0 +1,176 @@
+"""The archive recorder: every fetch into WARC files, and each record into the SQLite archive as it lands.
+
+It listens to ``response_downloaded``, which fires for robots.txt, every redirect hop, retries and error
+responses alike, before any middleware has decoded the body. The record just written is read back from
+disk and handed to the same ingest function a rebuild uses, so the live database and a rebuilt one agree.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+
+from archive.crawl_context import crawl_warcinfo_fields, run_stats_uri
+from archive.db.ingest import ingest_record
+from archive.db.schema import open_archive
+from archive.warc.reader import read_record_at, resolve_warc_path
+from archive.warc.records import (
+    build_metadata_record,
+    build_request_record,
+    build_response_record,
+    new_record_id,
+    warc_date_now,
+)
+from archive.warc.writer import RecordLocation, RotatingWarcWriter
+from crawler.http_capture import request_data, response_data, truncation_reason
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveRecorder:
+    """Writes request/response record pairs and ingests them; one instance per crawl."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.getbool("WARC_ENABLED"):
+            raise NotConfigured("WARC_ENABLED is off")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.collection = Path(settings.get("ARCHIVE_DIR"))
+        self.warc_dir = Path(settings.get("WARC_DIR") or self.collection / "archive")
+        self.db_path = Path(settings.get("ARCHIVE_DB") or self.collection / "archive.db")
+        self.ingest_enabled = settings.getbool("ARCHIVE_INGEST_ENABLED")
+        self.run_id = settings.get("ARCHIVE_RUN_ID") or str(uuid.uuid4())
+        self.started = datetime.now(UTC)
+        self.writer: RotatingWarcWriter | None = None
+        self.db = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveRecorder:
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.warc_dir.mkdir(parents=True, exist_ok=True)
+        fields = crawl_warcinfo_fields(
+            run_id=self.run_id,
+            spider=spider.name,
+            seeds=list(getattr(spider, "start_urls", [])),
+            settings=_content_settings(self.crawler),
+            collection=self.collection.name,
+        )
+        self.writer = RotatingWarcWriter(
+            self.warc_dir,
+            prefix=self.crawler.settings.get("WARC_PREFIX"),
+            max_file_size=self.crawler.settings.getint("WARC_MAX_SIZE"),
+            warcinfo_fields=fields,
+            hostname=socket.gethostname(),
+        )
+        if self.ingest_enabled:
+            self.db = open_archive(self.db_path)
+        logger.info("Archiving run %s into %s", self.run_id, self.collection)
+
+    def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        assert self.writer is not None
+        date = warc_date_now()
+        request_id = new_record_id()
+        warcinfo_id = self.writer.current_warcinfo_id
+        request_record = build_request_record(
+            request_data(request), warc_date=date, record_id=request_id, warcinfo_id=warcinfo_id
+        )
+        response_record = build_response_record(
+            response_data(response),
+            warc_date=date,
+            concurrent_to=request_id,
+            warcinfo_id=warcinfo_id,
+            truncated=truncation_reason(response),
+        )
+        locations = self.writer.write_many([request_record, response_record])
+        self.stats.inc_value("warc/records", len(locations))
+        self.stats.inc_value("warc/bytes", sum(loc.length for loc in locations))
+        self.stats.inc_value(f"warc/response_status/{response.status}")
+        self._ingest(locations)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.writer is None:
+            return
+        stats = _json_safe(self.stats.get_stats())
+        body = {
+            "run_id": self.run_id,
+            "spider": spider.name,
+            "finish_reason": reason,
+            "started": self.started.isoformat(),
+            "finished": datetime.now(UTC).isoformat(),
+            "stats": stats,
+        }
+        record = build_metadata_record(
+            run_stats_uri(self.run_id),
+            body,
+            warc_date=warc_date_now(),
+            warcinfo_id=self.writer.current_warcinfo_id,
+        )
+        locations = self.writer.write_many([record])
+        self._ingest(locations)
+        self.writer.close()
+        if self.db is not None:
+            self.db.close()
+        logger.info("Closed WARC files: %s", ", ".join(self.writer.files_written))
+
+    def _ingest(self, locations: list[RecordLocation]) -> None:
+        """Read each record back from disk and ingest it: the same path as a rebuild."""
+        if self.db is None:
+            return
+        for location in locations:
+            path = resolve_warc_path(self.warc_dir, location.filename)
+            try:
+                outcome = ingest_record(self.db, location, read_record_at(path, location.offset))
+            except Exception:  # the WARC file is safe; the database can be rebuilt from it
+                logger.exception("Ingest failed for %s at %d", location.filename, location.offset)
+                self.stats.inc_value("ingest/errors")
+                continue
+            self.stats.inc_value(f"ingest/{getattr(outcome, 'kind', 'records')}")
+
+
+_CONTENT_SETTINGS = (
+    "USER_AGENT",
+    "ROBOTSTXT_OBEY",
+    "DEPTH_LIMIT",
+    "CLOSESPIDER_PAGECOUNT",
+    "DOWNLOAD_MAXSIZE",
+    "DOWNLOAD_TIMEOUT",
+    "DEFAULT_REQUEST_HEADERS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_ENABLED",
+    "RETRY_TIMES",
+    "WARC_MAX_SIZE",
+)
+
+
+def _content_settings(crawler: Crawler) -> dict[str, Any]:
+    """The settings that change what gets fetched or how it is recorded."""
+    settings = crawler.settings
+    values: dict[str, Any] = {}
+    for name in _CONTENT_SETTINGS:
+        value = settings.get(name)
+        if hasattr(value, "copy_to_dict"):
+            value = value.copy_to_dict()
+        values[name] = value
+    return _json_safe(values)
+
+
+def _json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))

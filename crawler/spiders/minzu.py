@@ -1,0 +1,99 @@
+"""The spider for www.56-china.com.cn: an article and everything around it.
+
+From its start URLs it follows every in-scope link: the breadcrumb to the channel, the channel's listing
+pages, sibling and related articles, and each page's requisites (images, stylesheets, scripts) and
+attachments. The site's HTML is not known here, so nothing depends on class names: links are links.
+Scope is ``allowed_domains`` (Scrapy's offsite filter), robots.txt is obeyed by Scrapy's middleware, and
+``DEPTH_LIMIT`` / ``CLOSESPIDER_PAGECOUNT`` cap a crawl that meets a trap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+
+REAL_SITE_HOST = "www.56-china.com.cn"
+REAL_SITE_START_URLS = (
+    "https://www.56-china.com.cn/",
+    # The article this project started from (channel 示范创建, 2018-05-18).
+    "https://www.56-china.com.cn/show-case-1616.html",
+)
+
+_ARTICLE_PATH = re.compile(r"/show-[a-z]+-\d+\.html$")
+_REQUISITE_SELECTORS = (
+    "img::attr(src)",
+    "img::attr(data-src)",
+    "link[rel~=stylesheet]::attr(href)",
+    "link[rel~=icon]::attr(href)",
+    "script::attr(src)",
+    "input[type=image]::attr(src)",
+)
+
+
+def _as_list(value: str | Iterable[str] | None) -> list[str]:
+    """Accept both `-a start_urls=a,b` from the command line and a list from code."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return list(value)
+
+
+def page_kind(url: str) -> str:
+    """Coarse page type, for statistics and request priority only."""
+    if _ARTICLE_PATH.search(url):
+        return "article"
+    if "/list-" in url:
+        return "listing"
+    return "page"
+
+
+class MinzuSpider(Spider):
+    """Archive www.56-china.com.cn (or any start URLs given) and the pages around each article."""
+
+    name = "minzu"
+
+    def __init__(
+        self,
+        start_urls: str | Iterable[str] | None = None,
+        allowed_domains: str | Iterable[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = _as_list(start_urls) or list(REAL_SITE_START_URLS)
+        self.allowed_domains = _as_list(allowed_domains) or [REAL_SITE_HOST]
+        self.links = LinkExtractor(
+            allow_domains=self.allowed_domains,
+            deny_extensions=[],  # attachments (.pdf, .doc, .xls) belong in the archive
+            tags=("a", "area"),
+            attrs=("href",),
+            unique=True,
+        )
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse, meta={"page_kind": page_kind(url)})
+
+    def parse(self, response: Response) -> Iterable[Request]:
+        if not isinstance(response, TextResponse) or not _is_html(response):
+            return
+        self.crawler.stats.inc_value(f"minzu/pages/{response.meta.get('page_kind', 'page')}")
+        for selector in _REQUISITE_SELECTORS:
+            for src in response.css(selector).getall():
+                url = response.urljoin(src.strip())
+                if url.startswith(("http://", "https://")):
+                    yield Request(url, callback=self.parse, priority=10, meta={"page_kind": "requisite"})
+        for link in self.links.extract_links(response):
+            kind = page_kind(link.url)
+            priority = 5 if kind == "article" else 0
+            yield Request(link.url, callback=self.parse, priority=priority, meta={"page_kind": kind})
+
+
+def _is_html(response: TextResponse) -> bool:
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    return "html" in content_type or not content_type

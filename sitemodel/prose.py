@@ -1,0 +1,215 @@
+"""Deterministic generator of plausible Chinese news prose for the model's non-seed articles.
+
+Everything here is written for this project: short phrase banks about 民族团结进步创建, community life, shared
+homeland and history, combined by templates under a caller-supplied ``random.Random`` so the same seed always
+yields the same site. All characters are GBK-encodable, because one generated article is served as GBK.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+NBSP = "\u00a0"
+INDENT = "\u3000\u3000"
+
+PLACES = (
+    ("云南省大理白族自治州", "大理州"),
+    ("四川省凉山彝族自治州", "凉山州"),
+    ("贵州省黔东南苗族侗族自治州", "黔东南州"),
+    ("甘肃省临夏回族自治州", "临夏州"),
+    ("湖南省湘西土家族苗族自治州", "湘西州"),
+    ("吉林省延边朝鲜族自治州", "延边州"),
+    ("新疆维吾尔自治区伊犁哈萨克自治州", "伊犁州"),
+    ("内蒙古自治区通辽市", "通辽市"),
+    ("广西壮族自治区百色市", "百色市"),
+    ("西藏自治区林芝市", "林芝市"),
+    ("宁夏回族自治区吴忠市", "吴忠市"),
+    ("青海省玉树藏族自治州", "玉树州"),
+    ("湖北省恩施土家族苗族自治州", "恩施州"),
+    ("海南省五指山市", "五指山市"),
+    ("黑龙江省同江市", "同江市"),
+    ("重庆市石柱土家族自治县", "石柱县"),
+)
+VILLAGES = ("石榴村", "团结村", "花果岭村", "清水湾村", "新阳社区", "和顺社区", "幸福里社区", "红旗嘎查")
+SUBJECTS = ("当地党委政府", "县委县政府", "民族宗教事务部门", "各级党组织", "社区党支部", "驻村工作队", "各族干部群众")
+ACTIONS = (
+    "把民族团结进步创建纳入经济社会发展全局",
+    "建立健全常态化工作机制",
+    "推动公共服务向基层延伸",
+    "加大民生项目和基础设施投入",
+    "打造一批各具特色的示范点",
+    "组织开展形式多样的宣传教育活动",
+    "完善考核评价和激励机制",
+    "推进各民族相互嵌入式的社会结构和社区环境建设",
+    "把铸牢中华民族共同体意识融入学校教育全过程",
+)
+RESULTS = (
+    "各族群众的获得感、幸福感明显增强",
+    "基层创建达标率稳定在九成以上",
+    "一批示范单位脱颖而出",
+    "各民族交往交流交融不断深化",
+    "团结和谐的社会氛围日益浓厚",
+    "群众对创建工作的满意度逐年提高",
+)
+ACTIVITIES = (
+    "民族团结进步宣传月",
+    "“石榴籽”家园建设",
+    "民族团结进步示范村创建",
+    "国家通用语言文字培训",
+    "非遗传承人培养计划",
+    "“结对认亲”活动",
+    "民族文化进校园活动",
+    "乡村振兴帮扶项目",
+)
+QUOTES = (
+    "现在日子越过越红火,大家心里都亮堂",
+    "各族群众像石榴籽一样紧紧抱在一起,这是我们最大的财富",
+    "团结就是力量,这句话我们是在一件件小事里体会出来的",
+    "邻里之间有事大家一起商量,谁家有困难大家都搭把手",
+    "孩子们在一起上学、一起玩耍,早就分不出你我了",
+)
+ROLES = ("村党支部书记", "社区主任", "退休教师", "合作社负责人", "非遗传承人", "乡村医生")
+NAMES = ("扎西才让", "古丽米拉", "阿依努尔", "巴特尔", "卓玛", "吴金花", "马永福", "杨春梅", "韦秀英", "李明")
+AGENCIES = ("新华社记者", "本刊记者", "通讯员", "本刊特约记者")
+PHOTOGRAPHERS = ("张宏祥", "李明", "王海燕", "陈立新", "赵峰", "刘晓青")
+SCENES = ("县城一角", "村民在广场上跳起锅庄舞", "各族学生在课堂上", "丰收时节的田野", "社区居民共庆传统节日", "古城街景")
+HEADING_LEFT = ("筑牢思想根基", "完善工作机制", "聚焦民生福祉", "深化交往交流", "创新宣传载体", "夯实基层基础")
+HEADING_RIGHT = ("凝聚团结奋进共识", "推动创建提质增效", "共建美好家园", "厚植团结沃土", "讲好团结故事", "激发创建活力")
+DYNASTIES = ("汉代", "唐代", "宋代", "元代", "明代", "清代")
+REGIONS = ("西域", "河西走廊", "西南边疆", "北方草原", "青藏高原", "东北边地")
+RELICS = ("一枚汉文印章", "一批丝织品残片", "一块双语石碑", "一组茶马古道驿站遗址", "一件青铜马具")
+ROUTES = ("茶马古道", "丝绸之路", "唐蕃古道", "草原丝绸之路")
+GOODS = ("茶叶、丝绸和瓷器", "马匹、皮毛和药材", "盐巴、布匹和铁器")
+
+CHANNEL_TITLES = {
+    "示范创建": (
+        "{place}:以示范创建凝聚团结奋进力量",
+        "石榴花开别样红——{place}民族团结进步创建见闻",
+        "{short}:把创建工作做到群众心坎上",
+        "{short}创建全国民族团结进步示范州(市)工作纪实",
+        "小切口做好大文章——{short}深化民族团结进步创建的实践",
+    ),
+    "关注": (
+        "{short}召开民族团结进步创建工作推进会",
+        "聚焦{activity}:{short}推动各民族交往交流交融",
+        "调研组赴{short}调研民族团结进步工作",
+        "{short}启动{activity}",
+    ),
+    "共有家园": (
+        "走进{village}:{short}的团结之花",
+        "在{short},{village}的新日子",
+        "{village}里的“民族团结一家亲”",
+        "{short}{village}:共建共享美好家园",
+    ),
+    "史话共同体": (
+        "从{relic}看{region}与中原的交往",
+        "{route}上的各民族交流史话",
+        "{dynasty}{region}的民族交融",
+        "{route}沿线的商旅往事",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class GeneratedText:
+    """A generated article: headline, meta description and body lines as (kind, text)."""
+
+    title: str
+    description: str
+    lines: tuple[tuple[str, str], ...]  # kind in paragraph/heading/image/caption; image text = alt
+
+
+class ProseGenerator:
+    """Draws headlines and bodies from the phrase banks; one instance per site build, seeded once."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+        self._used_titles: set[str] = set()
+
+    def article(self, channel: str, year: int, image_count: int, with_captions: bool) -> GeneratedText:
+        place, short = self._rng.choice(PLACES)
+        title = self._title(channel, place, short)
+        lines: list[tuple[str, str]] = []
+        paragraphs = [self._paragraph(channel, short, year) for _ in range(self._rng.randint(4, 7))]
+        heading_slots = {2, 4} if channel == "示范创建" and len(paragraphs) > 4 else set()
+        image_at = [0, len(paragraphs) - 1][:image_count]
+        for i, text in enumerate(paragraphs):
+            if i in heading_slots:
+                left, right = self._rng.choice(HEADING_LEFT), self._rng.choice(HEADING_RIGHT)
+                lines.append(("heading", f"{left} {NBSP} {right}"))
+            if i in image_at:
+                lines.append(("image", self._image_name(year)))
+                if with_captions:
+                    lines.append(("caption", self._caption(short)))
+            lines.append(("paragraph", INDENT + text))
+        description = paragraphs[0][:60]
+        return GeneratedText(title=title, description=description, lines=tuple(lines))
+
+    def _title(self, channel: str, place: str, short: str) -> str:
+        for _ in range(50):
+            template = self._rng.choice(CHANNEL_TITLES[channel])
+            title = template.format(
+                place=place,
+                short=short,
+                activity=self._rng.choice(ACTIVITIES),
+                village=self._rng.choice(VILLAGES),
+                relic=self._rng.choice(RELICS),
+                region=self._rng.choice(REGIONS),
+                route=self._rng.choice(ROUTES),
+                dynasty=self._rng.choice(DYNASTIES),
+            )
+            if title not in self._used_titles:
+                self._used_titles.add(title)
+                return title
+        raise RuntimeError(f"phrase banks too small for another unique {channel} title")
+
+    def _paragraph(self, channel: str, short: str, year: int) -> str:
+        makers = [self._progress_sentence, self._numbers_sentence, self._quote_sentence]
+        if channel == "史话共同体":
+            makers = [self._history_sentence, self._history_sentence, self._route_sentence]
+        elif channel == "共有家园":
+            makers = [self._village_sentence, self._quote_sentence, self._progress_sentence]
+        count = self._rng.randint(2, 4)
+        return "".join(self._rng.choice(makers)(short, year) for _ in range(count))
+
+    def _progress_sentence(self, short: str, year: int) -> str:
+        r = self._rng
+        return f"{r.randint(year - 5, year)}年以来,{short}{r.choice(SUBJECTS)}{r.choice(ACTIONS)},{r.choice(RESULTS)}。"
+
+    def _numbers_sentence(self, short: str, year: int) -> str:
+        r = self._rng
+        return (
+            f"截至{year - 1}年底,{short}累计命名各级示范单位{r.randint(30, 300)}个,"
+            f"开展{r.choice(ACTIVITIES)}{r.randint(10, 90)}场次,参与群众{r.randint(2, 40)}万余人次。"
+        )
+
+    def _quote_sentence(self, short: str, year: int) -> str:
+        r = self._rng
+        return f"“{r.choice(QUOTES)}。”{r.choice(VILLAGES)}{r.choice(ROLES)}{r.choice(NAMES)}说。"
+
+    def _village_sentence(self, short: str, year: int) -> str:
+        r = self._rng
+        return (
+            f"清晨的{r.choice(VILLAGES)}炊烟袅袅,新修的道路通到家家户户门口,"
+            f"村里的{r.choice(ACTIVITIES)}让各族邻里走得更近。"
+        )
+
+    def _history_sentence(self, short: str, year: int) -> str:
+        r = self._rng
+        return (
+            f"早在{r.choice(DYNASTIES)},{r.choice(REGIONS)}各族先民便与中原保持着密切往来,"
+            f"{r.choice(RELICS)}的发现,印证了这段交往的历史。"
+        )
+
+    def _route_sentence(self, short: str, year: int) -> str:
+        r = self._rng
+        return f"{r.choice(ROUTES)}沿线商旅往来不绝,{r.choice(GOODS)}在各地之间流转,也把不同民族的生活连在了一起。"
+
+    def _image_name(self, year: int) -> str:
+        r = self._rng
+        return r.choice((f"DSC_{r.randint(1000, 9999)}_副本.jpg", f"IMG_{year}{r.randint(1000, 1231)}_{r.randint(1, 9)}.jpg"))
+
+    def _caption(self, short: str) -> str:
+        r = self._rng
+        return f"{short}{r.choice(SCENES)} {r.choice(AGENCIES)} {r.choice(PHOTOGRAPHERS)}/摄"
