@@ -60,11 +60,14 @@ def _crawl_report(collection: Path, stats: dict[str, Any], seconds: float, seed_
 
 @cli.command()
 @click.option("--collection", type=click.Path(path_type=Path), default=DEMO_COLLECTION, show_default=True)
-@click.option("--site-version", type=int, default=1, show_default=True, help="Which version of the site model.")
+@click.option(
+    "--site-version", type=int, default=1, show_default=True, help="Which version of the site model."
+)
 def demo(collection: Path, site_version: int) -> None:
     """Start the site model on loopback, crawl it, and build the archive in COLLECTION."""
-    from crawler.runner import DEMO_SETTINGS, run_crawl
     from sitemodel.server import start_site_model
+
+    from crawler.runner import DEMO_SETTINGS, run_crawl
 
     with start_site_model(version=site_version) as model:
         click.echo(f"Site model of {model.origin} answering as a proxy on {model.proxy_url}")
@@ -80,8 +83,12 @@ def demo(collection: Path, site_version: int) -> None:
 
 
 @cli.command()
-@click.option("--collection", type=click.Path(path_type=Path), default=Path("collections/site"), show_default=True)
-@click.option("--start-url", "start_urls", multiple=True, help="Start URL (repeatable); default: the real site.")
+@click.option(
+    "--collection", type=click.Path(path_type=Path), default=Path("collections/site"), show_default=True
+)
+@click.option(
+    "--start-url", "start_urls", multiple=True, help="Start URL (repeatable); default: the real site."
+)
 @click.option("--allowed-domain", "allowed_domains", multiple=True, help="Domain in scope (repeatable).")
 @click.option("--max-pages", type=int, default=None, help="Stop after this many responses.")
 @click.option("--depth", type=int, default=None, help="Maximum link depth from the start URLs.")
@@ -148,7 +155,9 @@ def search(
         click.echo("No articles found.")
     for hit in hits:
         record = _as_dict(hit)
-        click.echo(f"{record.get('published') or '----------'}  {record.get('title')}\n    {record.get('url')}")
+        click.echo(
+            f"{record.get('published') or '----------'}  {record.get('title')}\n    {record.get('url')}"
+        )
         if record.get("snippet"):
             click.echo(f"    {record['snippet']}")
 
