@@ -65,9 +65,8 @@ def _crawl_report(collection: Path, stats: dict[str, Any], seconds: float, seed_
 )
 def demo(collection: Path, site_version: int) -> None:
     """Start the site model on loopback, crawl it, and build the archive in COLLECTION."""
-    from sitemodel.server import start_site_model
-
     from crawler.runner import DEMO_SETTINGS, run_crawl
+    from sitemodel.server import start_site_model
 
     with start_site_model(version=site_version) as model:
         click.echo(f"Site model of {model.origin} answering as a proxy on {model.proxy_url}")

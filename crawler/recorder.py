@@ -15,15 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive.db.ingest import ingest_record
-from archive.warc.reader import read_record_at, resolve_warc_path
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
 from archive.crawl_context import crawl_warcinfo_fields, run_stats_uri
+from archive.db.ingest import ingest_record
 from archive.db.schema import open_archive
+from archive.warc.reader import read_record_at, resolve_warc_path
 from archive.warc.records import (
     build_metadata_record,
     build_request_record,
