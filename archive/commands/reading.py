@@ -1,0 +1,72 @@
+"""Commands that read the archive: `search` and `show`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archive.commands.output import as_dict, print_json
+
+
+@click.command()
+@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("query")
+@click.option("--section", default=None, help="Only articles of this section (栏目).")
+@click.option("--since", default=None, help="Published on or after this date (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Published on or before this date (YYYY-MM-DD).")
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def search(
+    db_path: Path,
+    query: str,
+    section: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Full-text search of article titles and text (Chinese words of two characters or more)."""
+    from archive.db.schema import open_archive
+    from archive.db.search import search as run_search
+
+    db = open_archive(db_path, readonly=True)
+    hits = run_search(db, query, section=section, since=since, until=until, limit=limit)
+    if as_json:
+        print_json([as_dict(hit) for hit in hits])
+        return
+    if not hits:
+        click.echo("No articles found.")
+    for hit in hits:
+        record = as_dict(hit)
+        click.echo(
+            f"{record.get('published') or '----------'}  {record.get('title')}\n    {record.get('url')}"
+        )
+        if record.get("snippet"):
+            click.echo(f"    {record['snippet']}")
+
+
+@click.command()
+@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def show(db_path: Path, url: str, as_json: bool) -> None:
+    """Show the archived article at URL: metadata, text, images, boilerplate and captures."""
+    from archive.db.schema import open_archive
+    from archive.db.show import show_url
+
+    db = open_archive(db_path, readonly=True)
+    record = show_url(db, url)
+    if record is None:
+        raise click.ClickException(f"{url} is not in the archive")
+    if as_json:
+        print_json(record)
+        return
+    click.echo(record["title"] or "(no title)")
+    click.echo(f"{record['published'] or ''}  {' > '.join(record['breadcrumb'])}  {record['url']}\n")
+    click.echo(record["text"])
+    for image in record["images"]:
+        click.echo(f"\n[image] {image['src']}  {image.get('caption') or ''}")
+    for block in record["boilerplate"]:
+        click.echo(f"\n[boilerplate: {block['kind']}] {block['text'].splitlines()[0]} …")
+    click.echo(f"\n{len(record['captures'])} capture(s)")
