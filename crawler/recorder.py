@@ -127,7 +127,7 @@ class ArchiveRecorder:
         self.writer.close()
         if self.db is not None:
             self.db.close()
-        logger.info("Closed WARC files: %s", ", ".join(self.writer.files_written))
+        logger.info("Closed WARC files: %s", ", ".join(p.name for p in self.writer.files_written))
 
     def _ingest(self, locations: list[RecordLocation]) -> None:
         """Read each record back from disk and ingest it: the same path as a rebuild."""

@@ -45,6 +45,19 @@ def _safe_hostname(hostname: str) -> str:
     return re.sub(r"[^A-Za-z0-9.\-]", "_", hostname) or "localhost"
 
 
+def _set_warcinfo_id(record: ArcWarcRecord, warcinfo_id: str | None) -> None:
+    """Point the record at its file's warcinfo; a new field goes before the digests, where the
+    record builder would have put it, so headers read in the same order either way."""
+    headers = record.rec_headers
+    if headers.replace_header("WARC-Warcinfo-ID", warcinfo_id) is not None:
+        return
+    headers.remove_header("WARC-Warcinfo-ID")
+    names = [name.lower() for name, _ in headers.headers]
+    tail = ("warc-truncated", "warc-payload-digest", "warc-block-digest", "content-type", "content-length")
+    position = next((i for i, name in enumerate(names) if name in tail), len(names))
+    headers.headers.insert(position, ("WARC-Warcinfo-ID", warcinfo_id))
+
+
 class RotatingWarcWriter:
     """Append records to ``{prefix}-{timestamp}-{serial:05d}-{hostname}.warc.gz`` files in ``directory``.
 
@@ -162,7 +175,7 @@ class RotatingWarcWriter:
     def _append(self, record: ArcWarcRecord) -> RecordLocation:
         assert self._file is not None and self._warc_writer is not None and self._final_path is not None
         if record.rec_type != "warcinfo":
-            record.rec_headers.replace_header("WARC-Warcinfo-ID", self._warcinfo_id)
+            _set_warcinfo_id(record, self._warcinfo_id)
         offset = self._file.tell()
         try:
             self._warc_writer.write_record(record)
