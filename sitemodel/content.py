@@ -20,7 +20,7 @@ import datetime as dt
 import random
 from functools import cache
 
-from sitemodel.model import Article, Block, Channel, Site, Trouble
+from sitemodel.model import Article, Block, Channel, RelatedLink, Site, Trouble
 from sitemodel.prose import INDENT, ProseGenerator
 from sitemodel.seed import load_seed
 
@@ -28,12 +28,16 @@ SEED_ARTICLE_ID = 1616
 SITE_SEED = 5620  # fixed random seed for the generated content
 CHANNELS = (Channel(3, "示范创建"), Channel(2, "关注"), Channel(5, "共有家园"), Channel(6, "史话共同体"))
 ARTICLES_PER_CHANNEL = {3: 22, 2: 7, 5: 6, 6: 5}  # 40 in all, the seed included in catid 3
-SEED_IMAGE_PATHS = ("/uploadfile/2018/0518/20180518101512_1.jpg", "/uploadfile/2018/0518/20180518101512_2.jpg")
+SEED_IMAGE_PATHS = (
+    "/uploadfile/2018/0518/20180518101512_1.jpg",
+    "/uploadfile/2018/0518/20180518101512_2.jpg",
+)
 ATTACHMENT_PATH = "/uploadfile/2024/dingyuedan2024.pdf"
 LOGO_PATH = "/statics/images/logo.png"
 SUBSCRIPTION_IMAGE_PATH = "/statics/images/dingyue.png"
 DEAD_LINK_PATH = "/show-case-99999.html"
 TOPIC_PATH = "/专题/民族团结进步.html"
+REVISED_ON = "2025-01-10"  # the day the version-2 changes were made
 
 
 @cache
@@ -53,15 +57,16 @@ def _build_version_one() -> Site:
     articles: list[Article] = [_seed_article()]
     for channel in CHANNELS:
         count = ARTICLES_PER_CHANNEL[channel.catid] - (1 if channel.catid == 3 else 0)
-        for _ in range(count):
-            articles.append(_generated_article(rng, prose, next(ids), channel, _random_date(rng)))
-    # The GBK page is the oldest history article, pinned to 2014 (older pages on such sites still use GB2312).
-    history = [a for a in articles if a.channel.catid == 6]
-    gbk = dataclasses.replace(history[0], date="2014-06-12", encoding="gbk")
+        for n in range(count):
+            # The GBK page is a history article from 2014: old pages on such sites still declare GB2312.
+            old_gbk = channel.catid == 6 and n == 0
+            date = "2014-06-12" if old_gbk else _random_date(rng)
+            article = _generated_article(rng, prose, next(ids), channel, date)
+            articles.append(dataclasses.replace(article, encoding="gbk") if old_gbk else article)
+    gbk = next(a for a in articles if a.encoding == "gbk")
     dead = next(a for a in articles if a.channel.catid == 3 and a.id != SEED_ARTICLE_ID)
     dead = dataclasses.replace(dead, extra_links=((DEAD_LINK_PATH, "相关报道:创建工作经验交流"),))
-    replaced = {gbk.id: gbk, dead.id: dead}
-    articles = [replaced.get(a.id, a) for a in articles]
+    articles = _with_related([dead if a.id == dead.id else a for a in articles])
     flaky = next(a for a in articles if a.channel.catid == 2)
     slow = next(a for a in articles if a.channel.catid == 5)
     trouble = Trouble(
@@ -115,7 +120,9 @@ def _generated_article(
 ) -> Article:
     image_count = rng.choice((0, 1, 1, 2))
     text = prose.article(channel.name, int(date[:4]), image_count, with_captions=rng.random() < 0.6)
-    stamp = date.replace("-", "") + f"{rng.randint(80000, 175959):06d}"
+    stamp = (
+        date.replace("-", "") + f"{rng.randint(8, 17):02d}{rng.randint(0, 59):02d}{rng.randint(0, 59):02d}"
+    )
     n = 0
     blocks: list[Block] = []
     for kind, line in text.lines:
@@ -134,6 +141,24 @@ def _generated_article(
     )
 
 
+def _with_related(articles: list[Article], count: int = 5) -> list[Article]:
+    """Give each article its 相关文章: the newest older siblings, as known on its publication day.
+
+    Freezing the list makes later versions leave unchanged pages byte-identical, as static CMS pages are.
+    """
+    done = []
+    for article in articles:
+        older = [
+            a
+            for a in articles
+            if a.channel == article.channel and (a.date, a.id) < (article.date, article.id)
+        ]
+        older.sort(key=lambda a: (a.date, a.id), reverse=True)
+        links = tuple(RelatedLink(a.path, a.title, a.date) for a in older[:count])
+        done.append(dataclasses.replace(article, related=links))
+    return done
+
+
 def _derive_version_two(v1: Site) -> Site:
     """Version 2: the smallest realistic set of changes a re-crawl must notice."""
     protected = {SEED_ARTICLE_ID, v1.trouble.gbk_article_id, v1.trouble.flaky_article_id}
@@ -143,20 +168,21 @@ def _derive_version_two(v1: Site) -> Site:
     removed = next(a for a in candidates if a.channel.catid == 5)
     with_image = next(a for a in candidates if a.image_paths and a.id not in (edited.id, removed.id))
     correction = Block("paragraph", INDENT + "(本文于2025年1月更新:补充了创建工作的最新进展和相关数据。)")
-    edited_v2 = dataclasses.replace(edited, blocks=(*edited.blocks, correction))
+    edited_v2 = dataclasses.replace(edited, blocks=(*edited.blocks, correction), updated=REVISED_ON)
     rng = random.Random(SITE_SEED + 2)
-    prose = ProseGenerator(rng)
-    prose._used_titles.update(a.title for a in v1.articles)
-    new = (
+    prose = ProseGenerator(rng, taken_titles={a.title for a in v1.articles})
+    kept = [edited_v2 if a.id == edited.id else a for a in v1.articles if a.id != removed.id]
+    fresh = [
         _generated_article(rng, prose, 8101, CHANNELS[1], "2025-01-06"),
         _generated_article(rng, prose, 8102, CHANNELS[0], "2025-01-08"),
-    )
-    articles = tuple(edited_v2 if a.id == edited.id else a for a in v1.articles if a.id != removed.id)
+    ]
+    new = tuple(a for a in _with_related(kept + fresh) if a.id in (8101, 8102))
+    articles = tuple(kept)
     return dataclasses.replace(
         v1,
         version=2,
         articles=articles + new,
         removed_paths=(removed.path,),
         replaced_images=(with_image.image_paths[0],),
-        _by_path={},
+        revised=REVISED_ON,
     )

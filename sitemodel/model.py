@@ -31,6 +31,15 @@ class ArticleImage:
 
 
 @dataclass(frozen=True)
+class RelatedLink:
+    """An entry of an article's 相关文章 list, frozen when the page was (notionally) published."""
+
+    path: str
+    title: str
+    date: str
+
+
+@dataclass(frozen=True)
 class Channel:
     """A 栏目 with its listing pages ``/list-case-<catid>-<page>.html``."""
 
@@ -52,7 +61,9 @@ class Article:
     blocks: tuple[Block, ...]
     description: str
     encoding: str = "utf-8"
+    updated: str | None = None  # ISO date of a later edit (version 2), drives Last-Modified
     extra_links: tuple[tuple[str, str], ...] = ()  # (href, text) appended to the body, e.g. a dead link
+    related: tuple[RelatedLink, ...] = ()  # older siblings, fixed at publication like a static CMS page
 
     @property
     def path(self) -> str:
@@ -61,6 +72,11 @@ class Article:
     @property
     def url(self) -> str:
         return ORIGIN + self.path
+
+    @property
+    def modified(self) -> str:
+        """Day of the last change, for Last-Modified."""
+        return self.updated or self.date
 
     @property
     def images(self) -> tuple[ArticleImage, ...]:
@@ -85,7 +101,8 @@ class Article:
     @property
     def paragraphs(self) -> tuple[str, ...]:
         """Expected extracted body: paragraphs and headings in order, outer whitespace stripped."""
-        return tuple(b.text.strip() for b in self.blocks if b.kind in ("paragraph", "heading"))
+        body = [b.text.strip() for b in self.blocks if b.kind in ("paragraph", "heading")]
+        return (*body, *(text for _, text in self.extra_links))
 
     @property
     def section_headings(self) -> tuple[str, ...]:
@@ -124,10 +141,11 @@ class Site:
     per_page: int = 10
     removed_paths: tuple[str, ...] = ()  # answer 410 Gone (version 2)
     replaced_images: tuple[str, ...] = ()  # same path, new bytes (version 2)
-    _by_path: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)
+    revised: str | None = None  # ISO date of the version-2 changes
+    _by_path: dict[str, Article] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._by_path.update({a.path: a for a in self.articles})
+        object.__setattr__(self, "_by_path", {a.path: a for a in self.articles})
 
     def article_by_path(self, path: str) -> Article | None:
         return self._by_path.get(path)

@@ -32,7 +32,15 @@ PLACES = (
     ("重庆市石柱土家族自治县", "石柱县"),
 )
 VILLAGES = ("石榴村", "团结村", "花果岭村", "清水湾村", "新阳社区", "和顺社区", "幸福里社区", "红旗嘎查")
-SUBJECTS = ("当地党委政府", "县委县政府", "民族宗教事务部门", "各级党组织", "社区党支部", "驻村工作队", "各族干部群众")
+SUBJECTS = (
+    "当地党委政府",
+    "县委县政府",
+    "民族宗教事务部门",
+    "各级党组织",
+    "社区党支部",
+    "驻村工作队",
+    "各族干部群众",
+)
 ACTIONS = (
     "把民族团结进步创建纳入经济社会发展全局",
     "建立健全常态化工作机制",
@@ -69,13 +77,34 @@ QUOTES = (
     "邻里之间有事大家一起商量,谁家有困难大家都搭把手",
     "孩子们在一起上学、一起玩耍,早就分不出你我了",
 )
-ROLES = ("村党支部书记", "社区主任", "退休教师", "合作社负责人", "非遗传承人", "乡村医生")
+ROLES = ("村党支部书记", "居委会主任", "退休教师", "合作社负责人", "非遗传承人", "乡村医生")
 NAMES = ("扎西才让", "古丽米拉", "阿依努尔", "巴特尔", "卓玛", "吴金花", "马永福", "杨春梅", "韦秀英", "李明")
 AGENCIES = ("新华社记者", "本刊记者", "通讯员", "本刊特约记者")
 PHOTOGRAPHERS = ("张宏祥", "李明", "王海燕", "陈立新", "赵峰", "刘晓青")
-SCENES = ("县城一角", "村民在广场上跳起锅庄舞", "各族学生在课堂上", "丰收时节的田野", "社区居民共庆传统节日", "古城街景")
-HEADING_LEFT = ("筑牢思想根基", "完善工作机制", "聚焦民生福祉", "深化交往交流", "创新宣传载体", "夯实基层基础")
-HEADING_RIGHT = ("凝聚团结奋进共识", "推动创建提质增效", "共建美好家园", "厚植团结沃土", "讲好团结故事", "激发创建活力")
+SCENES = (
+    "县城一角",
+    "村民在广场上跳起锅庄舞",
+    "各族学生在课堂上",
+    "丰收时节的田野",
+    "社区居民共庆传统节日",
+    "古城街景",
+)
+HEADING_LEFT = (
+    "筑牢思想根基",
+    "完善工作机制",
+    "聚焦民生福祉",
+    "深化交往交流",
+    "创新宣传载体",
+    "夯实基层基础",
+)
+HEADING_RIGHT = (
+    "凝聚团结奋进共识",
+    "推动创建提质增效",
+    "共建美好家园",
+    "厚植团结沃土",
+    "讲好团结故事",
+    "激发创建活力",
+)
 DYNASTIES = ("汉代", "唐代", "宋代", "元代", "明代", "清代")
 REGIONS = ("西域", "河西走廊", "西南边疆", "北方草原", "青藏高原", "东北边地")
 RELICS = ("一枚汉文印章", "一批丝织品残片", "一块双语石碑", "一组茶马古道驿站遗址", "一件青铜马具")
@@ -123,9 +152,9 @@ class GeneratedText:
 class ProseGenerator:
     """Draws headlines and bodies from the phrase banks; one instance per site build, seeded once."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, taken_titles: set[str] | None = None) -> None:
         self._rng = rng
-        self._used_titles: set[str] = set()
+        self._used_titles: set[str] = set(taken_titles or ())
 
     def article(self, channel: str, year: int, image_count: int, with_captions: bool) -> GeneratedText:
         place, short = self._rng.choice(PLACES)
@@ -167,11 +196,11 @@ class ProseGenerator:
     def _paragraph(self, channel: str, short: str, year: int) -> str:
         makers = [self._progress_sentence, self._numbers_sentence, self._quote_sentence]
         if channel == "史话共同体":
-            makers = [self._history_sentence, self._history_sentence, self._route_sentence]
+            makers = [self._history_sentence, self._route_sentence, self._heritage_sentence]
         elif channel == "共有家园":
             makers = [self._village_sentence, self._quote_sentence, self._progress_sentence]
-        count = self._rng.randint(2, 4)
-        return "".join(self._rng.choice(makers)(short, year) for _ in range(count))
+        chosen = self._rng.sample(makers, self._rng.randint(2, len(makers)))
+        return "".join(make(short, year) for make in chosen)
 
     def _progress_sentence(self, short: str, year: int) -> str:
         r = self._rng
@@ -206,9 +235,21 @@ class ProseGenerator:
         r = self._rng
         return f"{r.choice(ROUTES)}沿线商旅往来不绝,{r.choice(GOODS)}在各地之间流转,也把不同民族的生活连在了一起。"
 
+    def _heritage_sentence(self, short: str, year: int) -> str:
+        r = self._rng
+        return (
+            f"如今,{short}把这些历史遗存纳入{r.choice(ACTIVITIES)},"
+            "让各族群众在家门口读懂中华民族多元一体的来龙去脉。"
+        )
+
     def _image_name(self, year: int) -> str:
         r = self._rng
-        return r.choice((f"DSC_{r.randint(1000, 9999)}_副本.jpg", f"IMG_{year}{r.randint(1000, 1231)}_{r.randint(1, 9)}.jpg"))
+        return r.choice(
+            (
+                f"DSC_{r.randint(1000, 9999)}_副本.jpg",
+                f"IMG_{year}{r.randint(1000, 1231)}_{r.randint(1, 9)}.jpg",
+            )
+        )
 
     def _caption(self, short: str) -> str:
         r = self._rng
