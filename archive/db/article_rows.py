@@ -1,0 +1,96 @@
+"""Store one page's :class:`~archive.extract.result.Extraction` as rows.
+
+The article row is keyed by its capture; images, links and boilerplate occurrences are replaced as a
+whole for that capture, so storing the same extraction twice leaves the same rows. Boilerplate
+blocks are keyed by a digest of their normalized text: a block seen on a thousand pages is one row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlite_utils import Database
+
+from archive.db.record_rows import canonical_json
+from archive.db.search import index_article, unindex_article
+from archive.db.upsert import least, upsert
+from archive.extract.result import BoilerplateBlock, Extraction
+
+
+def normalize_block_text(text: str) -> str:
+    """Whitespace inside a line collapsed (U+3000 included), blank lines dropped: layout noise such
+    as indentation or trailing spaces must not make one block look like two."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def block_id(text: str) -> str:
+    """sha1 of the normalized text: the identity of a boilerplate block."""
+    return hashlib.sha1(normalize_block_text(text).encode("utf-8")).hexdigest()
+
+
+def write_extraction(db: Database, capture_id: str, extraction: Extraction) -> None:
+    """Upsert the article row and replace its images, links and boilerplate occurrences."""
+    upsert(
+        db,
+        "articles",
+        {
+            "capture_id": capture_id,
+            "url": extraction.url,
+            "status": extraction.status,
+            "error": extraction.error,
+            "title": extraction.title,
+            "published": extraction.published,
+            "section": extraction.section,
+            "breadcrumb": canonical_json(list(extraction.breadcrumb)),
+            "section_headings": canonical_json(list(extraction.section_headings)),
+            "text": extraction.text,
+            "author": extraction.author,
+            "source": extraction.source,
+            "editor": extraction.editor,
+            "language": extraction.language,
+            "extractor": extraction.extractor,
+            "extractor_version": extraction.extractor_version,
+            "options": canonical_json(extraction.options),
+            "rules": canonical_json(extraction.rules),
+        },
+        ["capture_id"],
+    )
+    for table in ("images", "links", "boilerplate_occurrences"):
+        db.execute(f"DELETE FROM {table} WHERE capture_id = ?", [capture_id])
+    for position, image in enumerate(extraction.images):
+        db.execute(
+            "INSERT INTO images (capture_id, position, src, caption, alt) VALUES (?, ?, ?, ?, ?)",
+            [capture_id, position, image.src, image.caption, image.alt],
+        )
+    for position, link in enumerate(extraction.links):
+        db.execute(
+            "INSERT INTO links (capture_id, position, url, text, rel) VALUES (?, ?, ?, ?, ?)",
+            [capture_id, position, link.url, link.text, link.rel],
+        )
+    for position, block in enumerate(extraction.boilerplate):
+        _write_block_occurrence(db, capture_id, position, block)
+    if extraction.status == "ok" and extraction.text:
+        index_article(db, capture_id, extraction.title, extraction.text)
+    else:
+        unindex_article(db, capture_id)
+
+
+def _write_block_occurrence(db: Database, capture_id: str, position: int, block: BoilerplateBlock) -> None:
+    text = normalize_block_text(block.text)
+    if not text:
+        return
+    identity = block_id(text)
+    # One text, one row; should two pages label the same text differently, the smallest label wins
+    # so that the result does not depend on which page was ingested first.
+    upsert(
+        db,
+        "boilerplate_blocks",
+        {"block_id": identity, "kind": block.kind, "text": text},
+        ["block_id"],
+        merge={"kind": least("boilerplate_blocks", "kind")},
+    )
+    db.execute(
+        "INSERT INTO boilerplate_occurrences (capture_id, position, block_id) VALUES (?, ?, ?)",
+        [capture_id, position, identity],
+    )

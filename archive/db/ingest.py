@@ -1,0 +1,333 @@
+"""The one path from a WARC record to database rows.
+
+A live crawl calls :func:`ingest_record` on each record it has just written and read back; a rebuild
+calls the same function for every record of every file (:func:`ingest_warc_file`). Every write is
+an upsert on a natural key taken from the record, and rows that link records to each other
+(response -> request, capture -> crawl run) are filled in from whichever side arrives second, so
+ingesting twice, or in another order, yields the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from warcio.recordloader import ArcWarcRecord
+
+from archive.db.article_rows import write_extraction
+from archive.db.record_rows import (
+    RUN_STATS_URI_PREFIX,
+    canonical_json,
+    capture_row,
+    first,
+    is_html_capture,
+    json_field,
+    parse_warc_fields,
+    request_row,
+    seeds_field,
+    target_uri,
+    warc_header,
+    warc_record_row,
+)
+from archive.db.upsert import greatest, least, upsert
+from archive.extract.result import Extraction
+from archive.warc.reader import WarcReadError, final_filename, iter_records, record_http_payload
+from archive.warc.writer import RecordLocation
+
+PageExtractor = Callable[..., Extraction]
+BATCH_SIZE = 200
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What one record became. ``action`` is one of: ``run`` (warcinfo), ``request``, ``capture``,
+    ``article`` (a capture whose page was extracted), ``run-stats``, ``indexed`` (kept in the record
+    index only) or ``skipped`` (``detail`` says why)."""
+
+    record_type: str
+    record_id: str | None
+    url: str | None
+    action: str
+    article_status: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class SkippedRecord:
+    offset: int
+    record_id: str | None
+    reason: str
+
+
+@dataclass
+class FileOutcome:
+    """Ingest statistics for one WARC file. ``read_error`` is set when the file is damaged: the
+    records before the damage are ingested all the same."""
+
+    filename: str
+    records: int = 0
+    ingested: int = 0
+    actions: Counter[str] = field(default_factory=Counter)
+    article_statuses: Counter[str] = field(default_factory=Counter)
+    skipped: list[SkippedRecord] = field(default_factory=list)
+    read_error: str | None = None
+    read_error_offset: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.read_error is None and not self.skipped
+
+    def add(self, location: RecordLocation, outcome: IngestOutcome) -> None:
+        self.records += 1
+        self.actions[outcome.action] += 1
+        if outcome.action == "skipped":
+            self.skipped.append(SkippedRecord(location.offset, outcome.record_id, outcome.detail or ""))
+            return
+        self.ingested += 1
+        if outcome.article_status:
+            self.article_statuses[outcome.article_status] += 1
+
+
+def ingest_record(
+    db: Database,
+    location: RecordLocation,
+    record: ArcWarcRecord,
+    *,
+    extractor: PageExtractor | None = None,
+) -> IngestOutcome:
+    """Write the rows one record stands for; never raises for a malformed record.
+
+    ``extractor`` defaults to :func:`archive.extract.extract_page`. A record that cannot be turned
+    into rows keeps its entry in ``warc_records`` and gets one in ``ingest_problems``.
+    """
+    try:
+        with db.atomic():
+            upsert(db, "warc_records", warc_record_row(location, record), ["warc_filename", "warc_offset"])
+            db.execute(
+                "DELETE FROM ingest_problems WHERE warc_filename = ? AND warc_offset = ?",
+                [location.filename, location.offset],
+            )
+            return _dispatch(db, location, record, extractor)
+    except Exception as exc:  # one bad record must not stop a rebuild: record it and go on
+        reason = f"{type(exc).__name__}: {exc}"
+        return _skip(db, location, record, reason)
+
+
+def _skip(db: Database, location: RecordLocation, record: ArcWarcRecord, reason: str) -> IngestOutcome:
+    with db.atomic():
+        upsert(db, "warc_records", warc_record_row(location, record), ["warc_filename", "warc_offset"])
+        upsert(
+            db,
+            "ingest_problems",
+            {
+                "warc_filename": location.filename,
+                "warc_offset": location.offset,
+                "record_id": warc_header(record, "WARC-Record-ID"),
+                "problem": reason,
+            },
+            ["warc_filename", "warc_offset"],
+        )
+    return IngestOutcome(
+        record.rec_type, warc_header(record, "WARC-Record-ID"), target_uri(record), "skipped", detail=reason
+    )
+
+
+def _dispatch(
+    db: Database, location: RecordLocation, record: ArcWarcRecord, extractor: PageExtractor | None
+) -> IngestOutcome:
+    record_id = warc_header(record, "WARC-Record-ID")
+    kind = record.rec_type
+    if kind in ("warcinfo", "request", "response", "revisit", "resource") and not record_id:
+        raise ValueError(f"{kind} record without WARC-Record-ID")
+    if kind == "warcinfo":
+        return _ingest_warcinfo(db, location, record)
+    if kind == "request":
+        return _ingest_request(db, location, record)
+    if kind in ("response", "revisit", "resource"):
+        return _ingest_capture(db, location, record, extractor)
+    if kind == "metadata" and (target_uri(record) or "").startswith(RUN_STATS_URI_PREFIX):
+        return _ingest_run_stats(db, record)
+    return IngestOutcome(kind, record_id, target_uri(record), "indexed")
+
+
+def _run_id_of(db: Database, warcinfo_id: str | None) -> str | None:
+    if not warcinfo_id:
+        return None
+    row = db.execute("SELECT run_id FROM warcinfo WHERE record_id = ?", [warcinfo_id]).fetchone()
+    return row[0] if row else None
+
+
+def _ingest_warcinfo(db: Database, location: RecordLocation, record: ArcWarcRecord) -> IngestOutcome:
+    record_id = warc_header(record, "WARC-Record-ID")
+    fields = parse_warc_fields(record.content_stream().read())
+    run_id = first(fields.get("run-id"))
+    warc_date = warc_header(record, "WARC-Date")
+    info = {
+        "record_id": record_id,
+        "run_id": run_id,
+        "warc_filename": location.filename,
+        "warc_date": warc_date,
+        "software": first(fields.get("software")),
+        "format": first(fields.get("format")),
+        "hostname": first(fields.get("hostname")),
+        "spider": first(fields.get("spider")),
+        "seeds": seeds_field(fields.get("seeds")),
+        "settings": json_field(fields.get("settings")),
+        "fields": canonical_json(fields),
+    }
+    upsert(db, "warcinfo", info, ["record_id"])
+    if run_id:
+        run_columns = ("spider", "seeds", "settings", "software", "hostname")
+        upsert(
+            db,
+            "crawl_runs",
+            {"run_id": run_id, **{c: info[c] for c in run_columns}, "first_warcinfo_at": warc_date},
+            ["run_id"],
+            merge={c: least("crawl_runs", c) for c in (*run_columns, "first_warcinfo_at")},
+        )
+    for table in ("captures", "requests"):
+        db.execute(f"UPDATE {table} SET run_id = ? WHERE warcinfo_id = ?", [run_id, record_id])
+    return IngestOutcome("warcinfo", record_id, None, "run")
+
+
+def _ingest_request(db: Database, location: RecordLocation, record: ArcWarcRecord) -> IngestOutcome:
+    row = request_row(location, record)
+    row["run_id"] = _run_id_of(db, row["warcinfo_id"])
+    upsert(db, "requests", row, ["record_id"])
+    if row["concurrent_to"]:
+        db.execute(
+            "UPDATE captures SET request_record_id = ? WHERE record_id = ? AND request_record_id IS NULL",
+            [row["record_id"], row["concurrent_to"]],
+        )
+    return IngestOutcome("request", row["record_id"], row["url"], "request")
+
+
+def _ingest_capture(
+    db: Database, location: RecordLocation, record: ArcWarcRecord, extractor: PageExtractor | None
+) -> IngestOutcome:
+    row = capture_row(location, record)
+    row["run_id"] = _run_id_of(db, row["warcinfo_id"])
+    if not row["request_record_id"]:
+        found = db.execute(
+            "SELECT min(record_id) FROM requests WHERE concurrent_to = ?", [row["record_id"]]
+        ).fetchone()
+        row["request_record_id"] = found[0]
+    upsert(db, "captures", row, ["record_id"])
+    if not is_html_capture(row):
+        return IngestOutcome(row["record_type"], row["record_id"], row["url"], "capture")
+    extraction = _extract(record, row, extractor)
+    write_extraction(db, row["record_id"], extraction)
+    return IngestOutcome(
+        row["record_type"], row["record_id"], row["url"], "article", article_status=extraction.status
+    )
+
+
+def _extract(record: ArcWarcRecord, row: dict[str, Any], extractor: PageExtractor | None) -> Extraction:
+    """Run extraction, turning any failure into an ``error`` result so the page stays visible."""
+    extract = extractor or _default_extractor()
+    try:
+        payload = record_http_payload(record)
+        return extract(
+            payload,
+            row["url"],
+            content_type=row["content_type"],
+            capture_date=_capture_date(row["fetched_at"]),
+        )
+    except Exception as exc:  # extraction is third-party code over hostile HTML: report, don't crash
+        return Extraction(url=row["url"], status="error", error=f"{type(exc).__name__}: {exc}")
+
+
+def _default_extractor() -> PageExtractor:
+    # Imported on first use: trafilatura is heavy, and search/show never need it.
+    from archive.extract import extract_page
+
+    return extract_page
+
+
+def _capture_date(warc_date: str | None) -> datetime.date | None:
+    """The day of the capture, passed to extraction so that "today" means the crawl day."""
+    if not warc_date:
+        return None
+    try:
+        return datetime.date.fromisoformat(warc_date[:10])
+    except ValueError:
+        return None
+
+
+def _ingest_run_stats(db: Database, record: ArcWarcRecord) -> IngestOutcome:
+    uri = target_uri(record) or ""
+    run_id = uri.removeprefix(RUN_STATS_URI_PREFIX)
+    stats = json.loads(record.content_stream().read().decode("utf-8"))
+    if not isinstance(stats, dict):
+        raise ValueError("run stats are not a JSON object")
+    newer = "crawl_runs.finished IS NULL OR excluded.finished >= crawl_runs.finished"
+    upsert(
+        db,
+        "crawl_runs",
+        {
+            "run_id": run_id,
+            "started": _text_or_none(stats.get("started")),
+            "finished": _text_or_none(stats.get("finished")),
+            "stats": canonical_json(stats),
+        },
+        ["run_id"],
+        merge={
+            "started": least("crawl_runs", "started"),
+            "finished": greatest("crawl_runs", "finished"),
+            "stats": f"CASE WHEN {newer} THEN excluded.stats ELSE crawl_runs.stats END",
+        },
+    )
+    return IngestOutcome("metadata", warc_header(record, "WARC-Record-ID"), uri, "run-stats")
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def ingest_warc_file(
+    db: Database, path: Path | str, *, extractor: PageExtractor | None = None, batch_size: int = BATCH_SIZE
+) -> FileOutcome:
+    """Ingest every record of one WARC file in transactions of ``batch_size`` records.
+
+    Never raises for bad records or a damaged file: those end up in the returned outcome (and in
+    ``ingest_problems``), and everything readable before the damage is kept.
+    """
+    path = Path(path)
+    outcome = FileOutcome(filename=final_filename(path))
+    records = iter_records(path)
+    finished = False
+    while not finished:
+        with db.atomic():
+            for _ in range(batch_size):
+                try:
+                    location, record = next(records)
+                except StopIteration:
+                    finished = True
+                    break
+                except WarcReadError as exc:
+                    _note_damage(db, outcome, exc.offset, exc.reason)
+                    finished = True
+                    break
+                except OSError as exc:
+                    _note_damage(db, outcome, 0, f"{type(exc).__name__}: {exc}")
+                    finished = True
+                    break
+                outcome.add(location, ingest_record(db, location, record, extractor=extractor))
+    return outcome
+
+
+def _note_damage(db: Database, outcome: FileOutcome, offset: int, reason: str) -> None:
+    outcome.read_error = reason
+    outcome.read_error_offset = offset
+    upsert(
+        db,
+        "ingest_problems",
+        {"warc_filename": outcome.filename, "warc_offset": offset, "record_id": None, "problem": reason},
+        ["warc_filename", "warc_offset"],
+    )

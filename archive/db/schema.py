@@ -1,0 +1,286 @@
+"""The archive's SQLite schema, as numbered migrations, and ``open_archive`` which applies them.
+
+Every table here is derived from WARC records (see docs/schema.md): rows carry natural keys taken
+from the records (WARC-Record-ID, file name and offset, URL, block text digests) so that ingesting
+the same records again, or in another order, leaves the same rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from archive.db.migrations import MigrationRegistry, applied_versions, migrate
+from archive.db.search import register_functions
+
+REGISTRY = MigrationRegistry()
+
+
+class ArchiveSchemaError(RuntimeError):
+    """The archive cannot be used as asked (e.g. read-only but older than this code)."""
+
+
+def _run(db: Database, statements: Iterable[str]) -> None:
+    # One statement at a time: executescript() would COMMIT the migration's open transaction.
+    for statement in statements:
+        db.execute(statement)
+
+
+@REGISTRY.register(1, "core tables")
+def _core_tables(db: Database) -> None:
+    _run(
+        db,
+        [
+            """CREATE TABLE warc_records (
+                warc_filename TEXT NOT NULL,
+                warc_offset INTEGER NOT NULL,
+                warc_length INTEGER,
+                record_id TEXT,
+                record_type TEXT NOT NULL,
+                target_uri TEXT,
+                warc_date TEXT,
+                PRIMARY KEY (warc_filename, warc_offset)
+            )""",
+            "CREATE INDEX idx_warc_records_record_id ON warc_records(record_id)",
+            """CREATE TABLE warcinfo (
+                record_id TEXT PRIMARY KEY,
+                run_id TEXT,
+                warc_filename TEXT NOT NULL,
+                warc_date TEXT,
+                software TEXT,
+                format TEXT,
+                hostname TEXT,
+                spider TEXT,
+                seeds TEXT,
+                settings TEXT,
+                fields TEXT NOT NULL
+            )""",
+            "CREATE INDEX idx_warcinfo_run_id ON warcinfo(run_id)",
+            """CREATE TABLE crawl_runs (
+                run_id TEXT PRIMARY KEY,
+                spider TEXT,
+                seeds TEXT,
+                settings TEXT,
+                software TEXT,
+                hostname TEXT,
+                first_warcinfo_at TEXT,
+                started TEXT,
+                finished TEXT,
+                stats TEXT
+            )""",
+            """CREATE TABLE requests (
+                record_id TEXT PRIMARY KEY,
+                url TEXT NOT NULL,
+                fetched_at TEXT,
+                method TEXT,
+                concurrent_to TEXT,
+                user_agent TEXT,
+                referer TEXT,
+                warcinfo_id TEXT,
+                run_id TEXT,
+                warc_filename TEXT NOT NULL,
+                warc_offset INTEGER NOT NULL,
+                warc_length INTEGER
+            )""",
+            "CREATE INDEX idx_requests_concurrent_to ON requests(concurrent_to)",
+            "CREATE INDEX idx_requests_warcinfo_id ON requests(warcinfo_id)",
+            """CREATE TABLE captures (
+                record_id TEXT PRIMARY KEY,
+                url TEXT NOT NULL,
+                url_key TEXT,
+                fetched_at TEXT,
+                record_type TEXT NOT NULL,
+                status INTEGER,
+                reason TEXT,
+                protocol TEXT,
+                content_type TEXT,
+                mime_type TEXT,
+                content_encoding TEXT,
+                content_length INTEGER,
+                payload_digest TEXT,
+                block_digest TEXT,
+                warc_filename TEXT NOT NULL,
+                warc_offset INTEGER NOT NULL,
+                warc_length INTEGER,
+                request_record_id TEXT,
+                ip_address TEXT,
+                warcinfo_id TEXT,
+                run_id TEXT,
+                etag TEXT,
+                last_modified TEXT,
+                location TEXT,
+                truncated TEXT,
+                profile TEXT,
+                refers_to TEXT,
+                refers_to_target_uri TEXT,
+                refers_to_date TEXT
+            )""",
+            "CREATE INDEX idx_captures_url ON captures(url)",
+            "CREATE INDEX idx_captures_url_key ON captures(url_key)",
+            "CREATE INDEX idx_captures_fetched_at ON captures(fetched_at)",
+            "CREATE INDEX idx_captures_payload_digest ON captures(payload_digest)",
+            "CREATE INDEX idx_captures_warcinfo_id ON captures(warcinfo_id)",
+            "CREATE INDEX idx_captures_run_id ON captures(run_id)",
+            """CREATE TABLE articles (
+                capture_id TEXT PRIMARY KEY REFERENCES captures(record_id),
+                url TEXT NOT NULL,
+                status TEXT NOT NULL,
+                error TEXT,
+                title TEXT,
+                published TEXT,
+                section TEXT,
+                breadcrumb TEXT,
+                section_headings TEXT,
+                text TEXT,
+                author TEXT,
+                source TEXT,
+                editor TEXT,
+                language TEXT,
+                extractor TEXT,
+                extractor_version TEXT,
+                options TEXT,
+                rules TEXT
+            )""",
+            "CREATE INDEX idx_articles_url ON articles(url)",
+            "CREATE INDEX idx_articles_published ON articles(published)",
+            "CREATE INDEX idx_articles_section ON articles(section)",
+            """CREATE TABLE images (
+                capture_id TEXT NOT NULL REFERENCES articles(capture_id),
+                position INTEGER NOT NULL,
+                src TEXT NOT NULL,
+                caption TEXT,
+                alt TEXT,
+                PRIMARY KEY (capture_id, position)
+            )""",
+            "CREATE INDEX idx_images_src ON images(src)",
+            """CREATE TABLE links (
+                capture_id TEXT NOT NULL REFERENCES articles(capture_id),
+                position INTEGER NOT NULL,
+                url TEXT NOT NULL,
+                text TEXT,
+                rel TEXT,
+                PRIMARY KEY (capture_id, position)
+            )""",
+            "CREATE INDEX idx_links_url ON links(url)",
+            """CREATE TABLE boilerplate_blocks (
+                block_id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                text TEXT NOT NULL
+            )""",
+            """CREATE TABLE boilerplate_occurrences (
+                capture_id TEXT NOT NULL REFERENCES articles(capture_id),
+                position INTEGER NOT NULL,
+                block_id TEXT NOT NULL REFERENCES boilerplate_blocks(block_id),
+                PRIMARY KEY (capture_id, position)
+            )""",
+            "CREATE INDEX idx_boilerplate_occurrences_block ON boilerplate_occurrences(block_id)",
+            """CREATE TABLE ingest_problems (
+                warc_filename TEXT NOT NULL,
+                warc_offset INTEGER NOT NULL,
+                record_id TEXT,
+                problem TEXT NOT NULL,
+                PRIMARY KEY (warc_filename, warc_offset)
+            )""",
+        ],
+    )
+
+
+@REGISTRY.register(2, "views")
+def _views(db: Database) -> None:
+    _run(
+        db,
+        [
+            """CREATE VIEW warc_files AS
+                SELECT warc_filename AS filename,
+                       count(*) AS records,
+                       sum(warc_length) AS bytes,
+                       min(warc_date) AS first_date,
+                       max(warc_date) AS last_date
+                FROM warc_records GROUP BY warc_filename""",
+            # Latest capture per URL; ties on the date are broken by record id so the answer is stable.
+            """CREATE VIEW latest_captures AS
+                SELECT * FROM (
+                    SELECT c.*, row_number() OVER (
+                        PARTITION BY c.url ORDER BY c.fetched_at DESC, c.record_id DESC) AS _rank
+                    FROM captures c)
+                WHERE _rank = 1""",
+            # Each image used by an article, with the capture of the image nearest in time to the page
+            # (LEFT JOIN: an image that was never captured still shows, with NULL capture columns).
+            """CREATE VIEW article_images AS
+                WITH used AS (
+                    SELECT i.capture_id, a.url AS article_url, i.position, i.src, i.caption, i.alt,
+                           pc.fetched_at AS page_fetched_at
+                    FROM images i
+                    JOIN articles a ON a.capture_id = i.capture_id
+                    JOIN captures pc ON pc.record_id = i.capture_id),
+                candidates AS (
+                    SELECT used.capture_id, used.position, c.record_id, row_number() OVER (
+                        PARTITION BY used.capture_id, used.position
+                        ORDER BY abs(julianday(c.fetched_at) - julianday(used.page_fetched_at)), c.record_id
+                    ) AS nearness
+                    FROM used JOIN captures c ON c.url = used.src)
+                SELECT used.capture_id, used.article_url, used.position, used.src, used.caption, used.alt,
+                       ic.record_id AS image_capture_id, ic.status AS image_status,
+                       ic.mime_type AS image_mime_type, ic.payload_digest AS image_payload_digest,
+                       ic.content_length AS image_length, ic.warc_filename AS image_warc_filename,
+                       ic.warc_offset AS image_warc_offset
+                FROM used
+                LEFT JOIN candidates k
+                    ON k.capture_id = used.capture_id AND k.position = used.position AND k.nearness = 1
+                LEFT JOIN captures ic ON ic.record_id = k.record_id""",
+            """CREATE VIEW boilerplate_pages AS
+                SELECT b.block_id, b.kind, o.capture_id, a.url, c.fetched_at, o.position
+                FROM boilerplate_occurrences o
+                JOIN boilerplate_blocks b ON b.block_id = o.block_id
+                JOIN articles a ON a.capture_id = o.capture_id
+                JOIN captures c ON c.record_id = o.capture_id""",
+        ],
+    )
+
+
+@REGISTRY.register(3, "full-text search")
+def _full_text_search(db: Database) -> None:
+    # Holds title and text with every CJK character as its own token (see archive.db.cjk); rowid is
+    # the article's rowid. Only articles with status "ok" are indexed; boilerplate never is.
+    _run(
+        db,
+        [
+            """CREATE VIRTUAL TABLE articles_fts USING fts5(
+                capture_id UNINDEXED, title, text, tokenize = 'unicode61')""",
+        ],
+    )
+
+
+LATEST_VERSION = REGISTRY.latest_version
+
+
+def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+    """A plain sqlite3 connection; read-only ones use SQLite's ``mode=ro`` so nothing can write."""
+    if readonly:
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        return sqlite3.connect(uri, uri=True)
+    return sqlite3.connect(str(path))
+
+
+def open_archive(path: Path | str, *, readonly: bool = False) -> Database:
+    """Open (creating or upgrading as needed) an archive database and register its SQL functions.
+
+    A read-only archive is never upgraded: if it is older than this code, that is an error the
+    caller must see, not something to paper over.
+    """
+    conn = connect(path, readonly=readonly)
+    db = Database(conn, execute_plugins=False)
+    if readonly:
+        missing = {m.version for m in REGISTRY.ordered()} - applied_versions(db)
+        if missing:
+            conn.close()
+            raise ArchiveSchemaError(
+                f"{path}: read-only archive lacks schema migrations {sorted(missing)}; open it writable once"
+            )
+    else:
+        migrate(db, REGISTRY.ordered())
+    register_functions(conn)
+    return db

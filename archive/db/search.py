@@ -1,0 +1,173 @@
+"""Full-text search over article titles and texts that works for two-character Chinese queries.
+
+The FTS5 table ``articles_fts`` holds the *shadow* form of title and text built by
+:mod:`archive.db.cjk` (one token per CJK character, boundary tokens at punctuation). A query is
+turned into phrases the same way, so a run of CJK characters matches exactly the articles that
+contain it, ranked by bm25 (title weighted above text). Snippets are cut from the original text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from archive.db.cjk import find_phrase, match_expression, query_terms, shadow_text, tokenize
+
+TITLE_WEIGHT = 4.0
+TEXT_WEIGHT = 1.0
+SNIPPET_BEFORE = 30
+SNIPPET_AFTER = 90
+HIGHLIGHT = ("【", "】")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One article matching a query. ``score`` is bm25 negated: higher means more relevant."""
+
+    url: str
+    title: str | None
+    published: str | None
+    section: str | None
+    snippet: str
+    score: float
+    capture_id: str
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Expose ``cjk_query(text)`` and ``cjk_shadow(text)`` to SQL on ``conn``.
+
+    Any SQL client (a Datasette canned query, the sqlite3 shell with Python) can then search with
+    ``articles_fts MATCH cjk_query(:q)``.
+    """
+    conn.create_function("cjk_query", 1, lambda text: match_expression(text or ""), deterministic=True)
+    conn.create_function("cjk_shadow", 1, shadow_text, deterministic=True)
+
+
+def index_article(db: Database, capture_id: str, title: str | None, text: str | None) -> None:
+    """Put one article into the index, replacing any earlier entry for the same capture.
+
+    An unchanged entry is left alone: FTS5 appends a new segment on every write, so rewriting equal
+    content would change the index's bytes and ingesting twice would no longer be a no-op.
+    """
+    rowid = _article_rowid(db, capture_id)
+    entry = (capture_id, shadow_text(title), shadow_text(text))
+    stored = db.execute(
+        "SELECT capture_id, title, text FROM articles_fts WHERE rowid = ?", [rowid]
+    ).fetchone()
+    if stored == entry:
+        return
+    if stored is not None:
+        db.execute("DELETE FROM articles_fts WHERE rowid = ?", [rowid])
+    db.execute(
+        "INSERT INTO articles_fts (rowid, capture_id, title, text) VALUES (?, ?, ?, ?)", [rowid, *entry]
+    )
+
+
+def unindex_article(db: Database, capture_id: str) -> None:
+    """Remove a capture's entry from the index (it is no longer an ``ok`` article)."""
+    row = db.execute("SELECT rowid FROM articles WHERE capture_id = ?", [capture_id]).fetchone()
+    if row is not None:
+        db.execute("DELETE FROM articles_fts WHERE rowid = ?", [row[0]])
+
+
+def _article_rowid(db: Database, capture_id: str) -> int:
+    row = db.execute("SELECT rowid FROM articles WHERE capture_id = ?", [capture_id]).fetchone()
+    if row is None:
+        raise KeyError(f"no article row for capture {capture_id}")
+    return row[0]
+
+
+def search(
+    db: Database,
+    query: str,
+    *,
+    section: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 20,
+) -> list[SearchHit]:
+    """Articles matching every term of ``query``, best first, one hit per URL.
+
+    Terms are separated by whitespace; "double quotes" keep a phrase with spaces together. When
+    several captures of a URL match, the newest matching one is returned. ``since`` and ``until``
+    are inclusive ISO dates (or prefixes such as ``2018`` or ``2018-05``) compared to ``published``.
+    """
+    expression = match_expression(query)
+    if not expression:
+        return []
+    where = ["articles_fts MATCH :expression", "a.status = 'ok'"]
+    params: dict[str, object] = {
+        "expression": expression,
+        "title_weight": TITLE_WEIGHT,
+        "text_weight": TEXT_WEIGHT,
+        "limit": limit,
+    }
+    if section is not None:
+        where.append("a.section = :section")
+        params["section"] = section
+    if since is not None:
+        where.append("substr(a.published, 1, length(:since)) >= :since")
+        params["since"] = since
+    if until is not None:
+        where.append("substr(a.published, 1, length(:until)) <= :until")
+        params["until"] = until
+    sql = f"""
+        WITH scored AS MATERIALIZED (
+            SELECT a.capture_id, a.url, a.title, a.published, a.section, a.text, c.fetched_at,
+                   -bm25(articles_fts, 0.0, :title_weight, :text_weight) AS score
+            FROM articles_fts
+            JOIN articles a ON a.rowid = articles_fts.rowid
+            JOIN captures c ON c.record_id = a.capture_id
+            WHERE {" AND ".join(where)}
+        ),
+        matches AS (
+            SELECT *, row_number() OVER (
+                PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
+            FROM scored
+        )
+        SELECT capture_id, url, title, published, section, text, score
+        FROM matches WHERE version_rank = 1
+        ORDER BY score DESC, published DESC, url
+        LIMIT :limit"""
+    terms = query_terms(query)
+    return [
+        SearchHit(
+            url=row[1],
+            title=row[2],
+            published=row[3],
+            section=row[4],
+            snippet=make_snippet(row[5] or "", terms) or (row[2] or ""),
+            score=row[6],
+            capture_id=row[0],
+        )
+        for row in db.execute(sql, params).fetchall()
+    ]
+
+
+def make_snippet(text: str, terms: list[list[str]]) -> str:
+    """A short window of ``text`` around the first match, every match inside it marked 【like this】."""
+    tokens = tokenize(text)
+    spans = sorted(span for phrase in terms for span in find_phrase(tokens, phrase))
+    if not spans:
+        return _shorten(text, 0, SNIPPET_BEFORE + SNIPPET_AFTER)
+    first_start = spans[0][0]
+    window_start = max(0, first_start - SNIPPET_BEFORE)
+    window_end = min(len(text), first_start + SNIPPET_AFTER)
+    pieces: list[str] = ["…" if window_start > 0 else ""]
+    cursor = window_start
+    for start, end in spans:
+        if start < cursor or end > window_end:
+            continue
+        pieces += [text[cursor:start], HIGHLIGHT[0], text[start:end], HIGHLIGHT[1]]
+        cursor = end
+    pieces.append(text[cursor:window_end])
+    if window_end < len(text):
+        pieces.append("…")
+    return " ".join("".join(pieces).split("\n"))
+
+
+def _shorten(text: str, start: int, end: int) -> str:
+    snippet = " ".join(text[start:end].split("\n"))
+    return snippet + ("…" if end < len(text) else "")

@@ -1,0 +1,164 @@
+"""Ingest: WARC records to rows, idempotent and independent of order."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from archive.db.ingest import ingest_record, ingest_warc_file
+from archive.db.schema import open_archive
+from archive.db.search import search
+from archive.extract.result import Extraction
+from archive.warc.reader import iter_records
+from tests.test_db_warcs import (
+    IMAGE_URL,
+    JPEG_BYTES,
+    MISSING_URL,
+    RUN_ID,
+    SECOND_URL,
+    SEED_URL,
+    UNCAPTURED_IMAGE_URL,
+    WarcFileBuilder,
+    build_site_warcs,
+    dump_content,
+)
+
+
+def ingest_all(db_path: Path, warcs: list[Path]):
+    db = open_archive(db_path)
+    outcomes = [ingest_warc_file(db, path) for path in warcs]
+    return db, outcomes
+
+
+def test_rows_from_a_crawl(tmp_path: Path) -> None:
+    db, outcomes = ingest_all(tmp_path / "a.db", build_site_warcs(tmp_path))
+    assert [o.records for o in outcomes] == [7, 6]
+    assert all(o.ok for o in outcomes)
+    assert outcomes[0].actions == {"run": 1, "request": 3, "article": 1, "capture": 2}
+    assert outcomes[1].actions["article"] == 2
+
+    captures = {row["url"]: row for row in db.query("SELECT * FROM captures")}
+    assert set(captures) == {SEED_URL, IMAGE_URL, MISSING_URL, SECOND_URL, "https://www.56-china.com.cn/"}
+    seed = captures[SEED_URL]
+    assert seed["status"] == 200 and seed["mime_type"] == "text/html" and seed["run_id"] == RUN_ID
+    assert seed["payload_digest"].startswith("sha1:") and seed["ip_address"] == "127.0.0.1"
+    assert seed["warc_filename"] == "run-00000.warc.gz" and seed["warc_offset"] > 0
+    assert seed["url_key"] == "cn,com,56-china)/show-case-1616.html"
+    request = db.execute("SELECT url, method FROM requests WHERE record_id = ?", [seed["request_record_id"]])
+    assert request.fetchone() == (SEED_URL, "GET")
+    assert captures[IMAGE_URL]["content_length"] == len(JPEG_BYTES)
+    assert captures[MISSING_URL]["status"] == 404
+
+    articles = {row["url"]: row for row in db.query("SELECT * FROM articles")}
+    assert articles[SEED_URL]["status"] == "ok" and articles[SEED_URL]["published"] == "2018-05-18"
+    assert MISSING_URL not in articles  # error pages are captures, not articles
+    assert "欢迎订阅" not in articles[SEED_URL]["text"]
+
+    run = next(db.query("SELECT * FROM crawl_runs"))
+    assert run["run_id"] == RUN_ID and run["spider"] == "minzu"
+    assert run["started"] == "2024-01-15T08:00:00Z" and run["finished"] == "2024-01-15T08:02:00Z"
+    assert '"pages": 3' in run["stats"]
+    files = list(db.query("SELECT filename, records FROM warc_files ORDER BY filename"))
+    assert files == [
+        {"filename": "run-00000.warc.gz", "records": 7},
+        {"filename": "run-00001.warc.gz", "records": 6},
+    ]
+
+
+def test_images_join_their_own_captures(tmp_path: Path) -> None:
+    db, _ = ingest_all(tmp_path / "a.db", build_site_warcs(tmp_path))
+    rows = list(db.query("SELECT src, image_status, image_mime_type FROM article_images ORDER BY position"))
+    assert {"src": IMAGE_URL, "image_status": 200, "image_mime_type": "image/jpeg"} in rows
+    assert {"src": UNCAPTURED_IMAGE_URL, "image_status": None, "image_mime_type": None} in rows
+
+
+def test_boilerplate_is_stored_once_for_both_pages(tmp_path: Path) -> None:
+    db, _ = ingest_all(tmp_path / "a.db", build_site_warcs(tmp_path))
+    subscription = list(db.query("SELECT block_id FROM boilerplate_blocks WHERE text LIKE '欢迎订阅%'"))
+    assert len(subscription) == 1
+    pages = {
+        row["url"]
+        for row in db.query(
+            "SELECT url FROM boilerplate_pages WHERE block_id = ?", [subscription[0]["block_id"]]
+        )
+    }
+    assert pages == {SEED_URL, SECOND_URL}
+    assert search(db, "欢迎订阅") == []
+    assert search(db, "杂志社订阅") == []
+
+
+def test_ingesting_twice_changes_nothing(tmp_path: Path) -> None:
+    warcs = build_site_warcs(tmp_path)
+    db, _ = ingest_all(tmp_path / "a.db", warcs)
+    before = list(db.conn.iterdump())
+    again = [ingest_warc_file(db, path) for path in warcs]
+    assert all(o.ok for o in again)
+    assert list(db.conn.iterdump()) == before
+
+
+def test_file_order_does_not_matter(tmp_path: Path) -> None:
+    warcs = build_site_warcs(tmp_path)
+    forward, _ = ingest_all(tmp_path / "forward.db", warcs)
+    backward, _ = ingest_all(tmp_path / "backward.db", list(reversed(warcs)))
+    assert dump_content(forward) == dump_content(backward)
+    assert search(forward, "海西") == search(backward, "海西")
+
+
+def test_record_by_record_in_shuffled_order_equals_file_ingest(tmp_path: Path) -> None:
+    """The live path (one record at a time) in an adversarial order: responses before their
+    requests and before the warcinfo that names their run."""
+    warcs = build_site_warcs(tmp_path)
+    rebuilt, _ = ingest_all(tmp_path / "rebuilt.db", warcs)
+    pairs = [pair for path in warcs for pair in iter_records(path)]
+    random.Random(7).shuffle(pairs)
+    pairs.sort(key=lambda pair: pair[1].rec_type == "warcinfo")  # every warcinfo last
+    live = open_archive(tmp_path / "live.db")
+    outcomes = [ingest_record(live, location, record) for location, record in pairs]
+    assert all(o.action != "skipped" for o in outcomes)
+    assert dump_content(live) == dump_content(rebuilt)
+
+
+def test_damaged_file_keeps_what_was_readable(tmp_path: Path) -> None:
+    first, _ = build_site_warcs(tmp_path)
+    data = first.read_bytes()
+    damaged = tmp_path / "damaged.warc.gz"
+    damaged.write_bytes(data[: len(data) - 200])
+    db = open_archive(tmp_path / "a.db")
+    outcome = ingest_warc_file(db, damaged)
+    assert outcome.read_error is not None and not outcome.ok
+    assert outcome.records == 6
+    assert db.execute("SELECT count(*) FROM captures").fetchone()[0] == 2
+    problems = list(db.query("SELECT warc_filename, warc_offset FROM ingest_problems"))
+    assert problems == [{"warc_filename": "damaged.warc.gz", "warc_offset": outcome.read_error_offset}]
+
+
+def test_missing_file_is_reported_not_raised(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "a.db")
+    outcome = ingest_warc_file(db, tmp_path / "nope.warc.gz")
+    assert outcome.records == 0 and "FileNotFoundError" in (outcome.read_error or "")
+
+
+def test_bad_record_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    builder = WarcFileBuilder(tmp_path / "bad.warc.gz")
+    builder.exchange(SEED_URL, b"<html><body><p>short</p></body></html>")
+    builder.metadata(f"urn:minzu-archive:run:{RUN_ID}", b"{not json")
+    db = open_archive(tmp_path / "a.db")
+    outcome = ingest_warc_file(db, builder.close())
+    assert outcome.records == 4 and outcome.ingested == 3
+    assert len(outcome.skipped) == 1 and "JSONDecodeError" in outcome.skipped[0].reason
+    assert db.execute("SELECT count(*) FROM ingest_problems").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM warc_records").fetchone()[0] == 4
+
+
+def test_extraction_failure_stays_visible(tmp_path: Path) -> None:
+    def broken_extractor(body: bytes, url: str, **_: object) -> Extraction:
+        raise RuntimeError("parser exploded")
+
+    builder = WarcFileBuilder(tmp_path / "one.warc.gz")
+    builder.exchange(SEED_URL, b"<html><body><p>text</p></body></html>")
+    db = open_archive(tmp_path / "a.db")
+    outcome = ingest_warc_file(db, builder.close(), extractor=broken_extractor)
+    assert outcome.article_statuses == {"error": 1}
+    row = next(db.query("SELECT status, error FROM articles"))
+    assert row == {"status": "error", "error": "RuntimeError: parser exploded"}
+    assert db.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 0

@@ -1,0 +1,97 @@
+"""Schema and migrations: a new archive, a re-open, an upgrade in place, read-only access."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from archive.db.migrations import applied_versions, migrate
+from archive.db.schema import LATEST_VERSION, REGISTRY, ArchiveSchemaError, open_archive
+
+TABLES = {
+    "schema_migrations",
+    "warc_records",
+    "warcinfo",
+    "crawl_runs",
+    "requests",
+    "captures",
+    "articles",
+    "images",
+    "links",
+    "boilerplate_blocks",
+    "boilerplate_occurrences",
+    "ingest_problems",
+    "articles_fts",
+}
+VIEWS = {"warc_files", "latest_captures", "article_images", "boilerplate_pages"}
+
+
+def index_columns(db: Database) -> set[tuple[str, str]]:
+    found = set()
+    for table in db.table_names():
+        for index in db[table].indexes:
+            found.add((table, ",".join(index.columns)))
+    return found
+
+
+def test_new_archive_has_every_table_view_and_index(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "a.db")
+    assert TABLES <= set(db.table_names())
+    assert set(db.view_names()) == VIEWS
+    assert applied_versions(db) == set(range(1, LATEST_VERSION + 1))
+    wanted = {
+        ("captures", "url"),
+        ("captures", "fetched_at"),
+        ("captures", "payload_digest"),
+        ("articles", "url"),
+        ("articles", "published"),
+        ("articles", "section"),
+    }
+    assert wanted <= index_columns(db)
+
+
+def test_reopen_runs_no_migration(tmp_path: Path) -> None:
+    open_archive(tmp_path / "a.db").close()
+    db = open_archive(tmp_path / "a.db")
+    assert migrate(db, REGISTRY.ordered()) == []
+    assert db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == LATEST_VERSION
+
+
+def test_older_archive_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    assert migrate(old, REGISTRY.ordered()[:1]) == [1]
+    old.execute("INSERT INTO crawl_runs (run_id, spider) VALUES ('r1', 'minzu')")
+    old.conn.commit()
+    assert "latest_captures" not in old.view_names()
+    old.close()
+
+    db = open_archive(path)
+    assert applied_versions(db) == set(range(1, LATEST_VERSION + 1))
+    assert VIEWS <= set(db.view_names()) and "articles_fts" in db.table_names()
+    assert db.execute("SELECT spider FROM crawl_runs WHERE run_id = 'r1'").fetchone() == ("minzu",)
+
+
+def test_readonly_archive_refuses_writes(tmp_path: Path) -> None:
+    open_archive(tmp_path / "a.db").close()
+    db = open_archive(tmp_path / "a.db", readonly=True)
+    assert db.execute("SELECT cjk_query('海西')").fetchone() == ('"海 西"',)
+    with pytest.raises(sqlite3.OperationalError):
+        db.execute("INSERT INTO crawl_runs (run_id) VALUES ('x')")
+
+
+def test_readonly_open_of_an_old_archive_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrate(old, REGISTRY.ordered()[:1])
+    old.close()
+    with pytest.raises(ArchiveSchemaError):
+        open_archive(path, readonly=True)
+
+
+def test_duplicate_migration_version_is_refused() -> None:
+    with pytest.raises(ValueError):
+        REGISTRY.register(1, "again")(lambda db: None)

@@ -1,0 +1,155 @@
+"""Chinese full-text search: tokens, phrase building, and equality with a plain substring scan."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from archive.db.article_rows import write_extraction
+from archive.db.cjk import BOUNDARY, match_expression, query_terms, shadow_text
+from archive.db.ingest import ingest_warc_file
+from archive.db.schema import open_archive
+from archive.db.search import make_snippet, search
+from archive.extract.result import Extraction
+from tests.test_db_warcs import (
+    SECOND_PARAGRAPHS,
+    SECOND_TITLE,
+    SECOND_URL,
+    SEED_GOLD,
+    SEED_URL,
+    build_site_warcs,
+)
+
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def add_article(db: Database, n: int, title: str, paragraphs: list[str], **fields: str) -> str:
+    """A capture row plus an ``ok`` article through the same writer ingest uses."""
+    capture_id = f"<urn:test:{n}>"
+    url = f"https://www.56-china.com.cn/show-case-{n}.html"
+    with db.atomic():
+        db.execute(
+            "INSERT INTO captures (record_id, url, fetched_at, record_type, status, warc_filename, warc_offset)"
+            " VALUES (?, ?, ?, 'response', 200, 'test.warc.gz', ?)",
+            [capture_id, url, f"2024-01-01T00:00:{n % 60:02d}Z", n],
+        )
+        write_extraction(db, capture_id, Extraction(url=url, title=title, paragraphs=paragraphs, **fields))
+    return url
+
+
+def test_shadow_text_splits_cjk_and_keeps_words_whole() -> None:
+    assert shadow_text("海西州2017年DSC_0742") == f"海 西 州 2017 年 dsc {BOUNDARY} 0742"
+    assert shadow_text("创建,永远") == f"创 建 {BOUNDARY} 永 远"
+    assert shadow_text("２０１８年ＡＢＣ") == "2018 年 abc"  # full-width forms fold to ASCII
+    assert shadow_text(" 《海西》 ") == "海 西"
+
+
+def test_match_expression_builds_quoted_phrases() -> None:
+    assert match_expression("海西") == '"海 西"'
+    assert match_expression("海西  民族") == '"海 西" AND "民 族"'
+    assert match_expression('"海西 州"') == f'"海 西 {BOUNDARY} 州"'
+    assert match_expression("《》 ,,") == ""
+
+
+def test_snippet_highlights_matches_in_the_original_text() -> None:
+    text = "前言。" + "无关" * 30 + "海西州被国家民委命名,海西好。"
+    snippet = make_snippet(text, query_terms("海西"))
+    assert "【海西】州被国家民委" in snippet and "【海西】好" in snippet
+    assert snippet.startswith("…")
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Database:
+    db = open_archive(tmp_path / "search.db")
+    paragraphs = SEED_GOLD["body_paragraphs"]
+    for n, start in enumerate(range(0, len(paragraphs), 2)):
+        add_article(db, 100 + n, f"第{n}篇", paragraphs[start : start + 2], section="示范创建")
+    add_article(db, 200, SECOND_TITLE, SECOND_PARAGRAPHS, section="共有家园", published="2016-03-02")
+    add_article(db, 201, SEED_GOLD["title"], ["短文。"], section="示范创建", published="2018-05-18")
+    return db
+
+
+def substring_scan(db: Database, query: str) -> set[str]:
+    rows = db.execute("SELECT url, title, text FROM articles WHERE status = 'ok'").fetchall()
+    return {url for url, title, text in rows if query in (title or "") or query in (text or "")}
+
+
+def search_urls(db: Database, query: str) -> set[str]:
+    return {hit.url for hit in search(db, query, limit=1000)}
+
+
+def test_search_equals_substring_scan_for_short_cjk_queries(corpus: Database) -> None:
+    texts = [row[0] + "\n" + row[1] for row in corpus.execute("SELECT title, text FROM articles").fetchall()]
+    runs = [run for text in texts for run in CJK_RUN.findall(text) if len(run) >= 2]
+    chars = sorted({char for run in runs for char in run})
+    rng = random.Random(2018)
+    queries = set()
+    for _ in range(300):  # substrings that occur
+        run = rng.choice(runs)
+        size = rng.randint(2, min(4, len(run)))
+        start = rng.randrange(len(run) - size + 1)
+        queries.add(run[start : start + size])
+    for _ in range(200):  # character combinations that mostly do not
+        queries.add("".join(rng.choice(chars) for _ in range(rng.randint(2, 4))))
+    for text in texts:  # pairs that are adjacent only across punctuation: must not match
+        for match in re.finditer(r"([\u4e00-\u9fff])[,。、;:]([\u4e00-\u9fff])", text):
+            queries.add(match.group(1) + match.group(2))
+    found_some = 0
+    for query in sorted(queries):
+        expected = substring_scan(corpus, query)
+        assert search_urls(corpus, query) == expected, query
+        found_some += bool(expected)
+    assert found_some > 250 and len(queries) - found_some > 50
+
+
+def test_two_character_query_finds_the_seed_article(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "a.db")
+    for path in build_site_warcs(tmp_path):
+        ingest_warc_file(db, path)
+    hits = search(db, "海西")
+    assert hits[0].url == SEED_URL
+    assert SECOND_URL not in {hit.url for hit in hits}
+    hit = hits[0]
+    assert hit.title == SEED_GOLD["title"] and hit.published == "2018-05-18" and hit.section == "示范创建"
+    assert "【海西】" in hit.snippet and hit.score > 0
+
+
+def test_filters_and_ranking(corpus: Database) -> None:
+    assert {hit.url for hit in search(corpus, "团结", section="共有家园")} == {
+        "https://www.56-china.com.cn/show-case-200.html"
+    }
+    assert [hit.url for hit in search(corpus, "创建", since="2018", until="2018-05-18")] == [
+        "https://www.56-china.com.cn/show-case-201.html"
+    ]
+    assert search(corpus, "创建", until="2017") == []
+    # A title match outranks body matches.
+    assert search(corpus, "永远在路上")[0].url.endswith("show-case-201.html")
+    assert len(search(corpus, "民族", limit=3)) == 3
+
+
+def test_all_terms_are_required(corpus: Database) -> None:
+    both = search_urls(corpus, "草原 学校")
+    assert both == {"https://www.56-china.com.cn/show-case-200.html"}
+    assert search_urls(corpus, "草原 海西州") == set()
+
+
+def test_sql_clients_can_use_cjk_query(corpus: Database) -> None:
+    rows = corpus.execute(
+        "SELECT a.url FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+        "WHERE articles_fts MATCH cjk_query(?)",
+        ["牧民"],
+    ).fetchall()
+    assert rows == [("https://www.56-china.com.cn/show-case-200.html",)]
+
+
+def test_reextracted_article_replaces_its_index_entry(corpus: Database) -> None:
+    url = "https://www.56-china.com.cn/show-case-200.html"
+    write_extraction(corpus, "<urn:test:200>", Extraction(url=url, title="新标题", paragraphs=["骆驼与戈壁"]))
+    assert search_urls(corpus, "骆驼") == {url}
+    assert url not in search_urls(corpus, "牧民")
+    write_extraction(corpus, "<urn:test:200>", Extraction(url=url, status="not-article"))
+    assert search_urls(corpus, "骆驼") == set()
