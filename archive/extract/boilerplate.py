@@ -26,7 +26,9 @@ COPYRIGHT_LINE = re.compile(
     r"All rights reserved",
     re.IGNORECASE,
 )
-SHARE_LINE = re.compile(r"^(分享到|分享至|分享:|分享：|【?打印(本页|此文)?】?|【?关闭(窗口)?】?|扫一扫|Share (this|on))")
+SHARE_LINE = re.compile(
+    r"^(分享到|分享至|分享:|分享：|【?打印(本页|此文)?】?|【?关闭(窗口)?】?|扫一扫|Share (this|on))"
+)
 _MAX_COPYRIGHT_LINE = 200
 _MAX_BLOCK_LINES = 60
 
@@ -91,7 +93,9 @@ def find_subscription(items: Sequence[Item], container: etree._Element | None) -
             own_lines = sum(1 for it in items if it.element is item.element)
             scope_element = _scope_of(item.element, container, own_lines)
             indices = _collect(items, index, _descendants(scope_element))
-            return FoundBlock(BoilerplateBlock("subscription", _paragraphs([items[i] for i in indices])), indices)
+            return FoundBlock(
+                BoilerplateBlock("subscription", _paragraphs([items[i] for i in indices])), indices
+            )
     return None
 
 
@@ -112,23 +116,35 @@ def find_copyright(items: Sequence[Item], container: etree._Element | None) -> F
     """The copyright notice and the lines that share its footer (address, licence numbers)."""
     for index in range(len(items) - 1, -1, -1):
         item = items[index]
-        if isinstance(item, TextLine) and len(item.text) <= _MAX_COPYRIGHT_LINE and COPYRIGHT_LINE.search(item.text):
+        if (
+            isinstance(item, TextLine)
+            and len(item.text) <= _MAX_COPYRIGHT_LINE
+            and COPYRIGHT_LINE.search(item.text)
+        ):
             scope_element = _scope_of(item.element, container, _MAX_BLOCK_LINES)
             scope = _descendants(scope_element)
             first = index
             while first > 0 and items[first - 1].element in scope and index - first < 8:
                 first -= 1
-            indices = [i for i in _collect(items, first, scope, stop_on_other=False) if isinstance(items[i], TextLine)]
+            indices = [
+                i
+                for i in _collect(items, first, scope, stop_on_other=False)
+                if isinstance(items[i], TextLine)
+            ]
             if len(indices) > 10:
                 indices = [index]
-            return FoundBlock(BoilerplateBlock("copyright", _paragraphs([items[i] for i in indices])), indices)
+            return FoundBlock(
+                BoilerplateBlock("copyright", _paragraphs([items[i] for i in indices])), indices
+            )
     return None
 
 
 def find_share_lines(items: Sequence[Item]) -> FoundBlock | None:
     """Share bars and print/close buttons, wherever they are."""
     indices = [
-        i for i, item in enumerate(items) if isinstance(item, TextLine) and len(item.text) <= 60 and SHARE_LINE.match(item.text)
+        i
+        for i, item in enumerate(items)
+        if isinstance(item, TextLine) and len(item.text) <= 60 and SHARE_LINE.match(item.text)
     ]
     if not indices:
         return None

@@ -63,6 +63,10 @@ def decode_html(body: bytes, content_type: str | None = None) -> DecodedHtml:
     if bom_encoding:
         encoding, text = html_to_unicode(content_type, body)
         return DecodedHtml(text, encoding, "bom")
+    if _is_strict_utf8(body):
+        # Non-ASCII bytes that happen to form valid UTF-8 are almost never GBK text: trust the bytes
+        # over a stale declaration (pages re-saved as UTF-8 often keep their old gb2312 meta).
+        return DecodedHtml(body.decode("utf-8"), "utf-8", "valid-utf-8")
     declared = [
         ("http-header", _canonical(http_content_type_encoding(content_type) if content_type else None)),
         ("meta", _canonical(html_body_declared_encoding(body))),
@@ -78,6 +82,16 @@ def decode_html(body: bytes, content_type: str | None = None) -> DecodedHtml:
             return DecodedHtml(text, encoding, f"fallback:{encoding}")
     encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
     return DecodedHtml(text, encoding, "detected")
+
+
+def _is_strict_utf8(body: bytes) -> bool:
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _detect(body: bytes) -> str | None:

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from lxml import etree
 
-from .lines import TextLine, read_lines, tag_name, text_lines
+from .lines import Item, TextLine, read_lines, tag_name, text_lines
 
 _SENTENCE_PUNCTUATION = re.compile(r"[，。！？；：、,.!?;]")
 # Tags that wrap a single paragraph: the vote goes to the block around them.
@@ -46,10 +46,13 @@ def _class_bias(element: etree._Element) -> float:
     return bias
 
 
-def find_container(root: etree._Element, skip: frozenset[int] = frozenset()) -> etree._Element | None:
-    """The block element with the most prose under it, or None when the page has no prose."""
+def find_container(root: etree._Element, items: list[Item] | None = None) -> etree._Element | None:
+    """The block element with the most prose under it, or None when the page has no prose.
+
+    ``items`` are the page's lines when the caller has read them already (reading twice costs time).
+    """
     scores: dict[etree._Element, float] = defaultdict(float)
-    for line in text_lines(read_lines(root, skip)):
+    for line in text_lines(items if items is not None else read_lines(root)):
         weight = line_weight(line)
         if not weight:
             continue
@@ -59,7 +62,9 @@ def find_container(root: etree._Element, skip: frozenset[int] = frozenset()) -> 
                 break
             scores[element] += weight * share
             element = element.getparent()
-    candidates = [(score * _class_bias(el), el) for el, score in scores.items() if tag_name(el) not in _NEVER_CONTAINERS]
+    candidates = [
+        (score * _class_bias(el), el) for el, score in scores.items() if tag_name(el) not in _NEVER_CONTAINERS
+    ]
     if not candidates:
         return None
     return max(candidates, key=lambda pair: pair[0])[1]

@@ -10,7 +10,9 @@ from lxml import etree
 
 from .lines import Item, TextLine
 
-BREADCRUMB_LABEL = re.compile(r"^\s*(您?现?在?的?(所在)?(当前)?位置|当前位置|所在位置|您的位置|位置)\s*[:：]\s*")
+BREADCRUMB_LABEL = re.compile(
+    r"^\s*(您?现?在?的?(所在)?(当前)?位置|当前位置|所在位置|您的位置|位置)\s*[:：]\s*"
+)
 _SEPARATORS = re.compile(r"\s*(?:>>|>|›|»|→|/|\\|-&gt;|＞|》)\s*")
 _BREADCRUMB_CLASS = re.compile(r"breadcrumb|crumb|position|location|weizhi|dqwz|path", re.I)
 

@@ -1,0 +1,331 @@
+"""Orchestration: bytes in, one Extraction out, every field tagged with the rule that produced it.
+
+Order of work: decode, parse, read the page as lines, set boilerplate blocks aside, find the body
+container (site profile first, then the generic vote), then metadata from the lines (breadcrumb, title,
+date, byline) with trafilatura/htmldate as the fallback for what the lines do not say.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib.metadata import PackageNotFoundError, version
+
+import lxml.html
+from lxml import etree
+
+from .agreement import reconcile
+from .boilerplate import find_blocks
+from .bylines import Byline, is_byline_line, parse_byline, trailing_signature
+from .charset import decode_html, strip_xml_declaration
+from .container import find_container
+from .dates import find_text_date, find_year_month, labelled_date, parse_date
+from .images import attach_captions
+from .lines import ImageItem, Item, TextLine, read_lines
+from .links import collect_links
+from .navigation import BREADCRUMB_LABEL, find_breadcrumb, section_from
+from .options import ExtractOptions
+from .profiles import SiteProfile, select_profile
+from .result import Extraction
+from .titles import choose_title
+from .trafilatura_pass import TrafilaturaResult, run_trafilatura
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+EXTRACTOR_NAME = "minzu-archive"
+EXTRACTOR_VERSION = f"{_version('minzu-archive')}+trafilatura-{_version('trafilatura')}"
+
+_NON_HTML_TYPES = re.compile(
+    r"^\s*(image|audio|video|font)/|application/(pdf|zip|octet-stream|x-|msword|vnd\.)", re.I
+)
+_HEADING_END = re.compile(r"[。；;，,：:！!？?]$")
+_MAX_HEADING = 60
+_HEAD_ZONE = 6  # lines at either end of the body where metadata lines (date, byline) are looked for
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def extract_page(
+    body: bytes,
+    url: str,
+    *,
+    content_type: str | None = None,
+    capture_date: dt.date | None = None,
+    options: ExtractOptions | None = None,
+) -> Extraction:
+    """Extract one page. Never raises: problems come back as status "empty", "not-article" or "error"."""
+    options = options or ExtractOptions()
+    result = Extraction(
+        url=url, extractor=EXTRACTOR_NAME, extractor_version=EXTRACTOR_VERSION, options=options.to_dict()
+    )
+    try:
+        _extract_into(result, body, url, content_type, capture_date, options)
+    except Exception as exc:  # one bad page must not stop an ingest of thousands
+        result.status = "error"
+        result.error = f"{type(exc).__name__}: {exc}"
+    return result
+
+
+def _refuse(result: Extraction, status: str, error: str) -> None:
+    result.status = status
+    result.error = error
+
+
+def _looks_binary(body: bytes) -> bool:
+    head = body[:2048]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return b"\x00" in head or sum(1 for b in head if b < 9 or 13 < b < 32) > len(head) * 0.05
+
+
+def _parse(text: str) -> etree._Element | None:
+    try:
+        root = lxml.html.document_fromstring(strip_xml_declaration(text))
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def _extract_into(
+    result: Extraction,
+    body: bytes,
+    url: str,
+    content_type: str | None,
+    capture_date: dt.date | None,
+    options: ExtractOptions,
+) -> None:
+    if not body or not body.strip():
+        return _refuse(result, "empty", "empty body")
+    if (content_type and _NON_HTML_TYPES.search(content_type)) or _looks_binary(body):
+        return _refuse(result, "not-article", f"not HTML ({content_type or 'binary bytes'})")
+    decoded = decode_html(body, content_type)
+    result.rules["encoding"] = f"{decoded.rule}:{decoded.encoding}"
+    root = _parse(decoded.text)
+    if root is None:
+        return _refuse(result, "empty", "no HTML elements")
+    profile = select_profile(url, options.profile)
+    base_url = _base_url(root, url)
+    page = _PageReader(root, url, base_url, profile, capture_date, options, result)
+    page.run(decoded.text)
+    if sum(len(p) for p in result.paragraphs) < options.min_body_chars:
+        _refuse(result, "not-article", "no article text found")
+
+
+def _base_url(root: etree._Element, url: str) -> str:
+    base = root.xpath("//base/@href")
+    return str(base[0]).strip() if base and str(base[0]).strip() else url
+
+
+def _meta(root: etree._Element, *names: str) -> str | None:
+    for name in names:
+        for value in root.xpath(f"//meta[@name='{name}' or @property='{name}']/@content"):
+            if str(value).strip():
+                return str(value).strip()
+    return None
+
+
+class _PageReader:
+    """Holds one page's parsed state while the rules run over it."""
+
+    def __init__(
+        self,
+        root: etree._Element,
+        url: str,
+        base_url: str,
+        profile: SiteProfile | None,
+        capture_date: dt.date | None,
+        options: ExtractOptions,
+        result: Extraction,
+    ) -> None:
+        self.root, self.url, self.base_url = root, url, base_url
+        self.profile, self.capture_date, self.options, self.result = profile, capture_date, options, result
+        self.items: list[Item] = read_lines(root)
+        self._trafilatura: TrafilaturaResult | None = None
+        self._trafilatura_done = False
+        self._html = ""
+
+    def trafilatura(self) -> TrafilaturaResult | None:
+        if not self._trafilatura_done:
+            self._trafilatura_done = True
+            self._trafilatura = run_trafilatura(self.root, self.url, self.capture_date, self.options)
+        return self._trafilatura
+
+    def run(self, html: str) -> None:
+        self._html = html
+        result = self.result
+        container, rule = self._container()
+        result.rules["body"] = rule
+        blocks = find_blocks(self.items, container)
+        result.boilerplate = [found.block for found in blocks]
+        taken = {index for found in blocks for index in found.indices}
+        free = [item for index, item in enumerate(self.items) if index not in taken]
+        free_lines = [item for item in free if isinstance(item, TextLine)]
+
+        breadcrumb = find_breadcrumb(free_lines)
+        if breadcrumb is not None:
+            result.breadcrumb = breadcrumb.parts
+            result.rules["breadcrumb"] = breadcrumb.rule
+        self._title(free_lines)
+        if breadcrumb is not None and (section := section_from(breadcrumb, result.title)):
+            result.section = section
+            result.rules["section"] = "breadcrumb:last"
+
+        inside = set(container.iter()) if container is not None else set()
+        body_items = [item for item in free if item.element in inside]
+        body_items = self._drop_metadata_lines(body_items)
+        images, caption_positions = attach_captions(body_items, self.base_url, result.title)
+        if self.options.include_images:
+            result.images = images
+        lines = [
+            it for i, it in enumerate(body_items) if isinstance(it, TextLine) and i not in caption_positions
+        ]
+        paragraphs = [line.text for line in lines]
+        if rule == "container:vote":
+            extracted = self.trafilatura()
+            choice = reconcile(paragraphs, extracted.text if extracted else None)
+            paragraphs, result.rules["body"] = choice.lines, f"container:{choice.rule}"
+        kept = set(paragraphs)
+        result.paragraphs = paragraphs
+        result.section_headings = [
+            line.text for line in lines if line.text in kept and self._is_heading(line)
+        ]
+
+        self._body_start = next((i for i, line in enumerate(free_lines) if line.element in inside), None)
+        self._date(free_lines, lines)
+        self._byline(free_lines, lines)
+        result.language = self._language()
+        if self.options.include_links:
+            regions = self._link_regions(container, breadcrumb, blocks)
+            result.links = collect_links(self.root, self.base_url, regions)
+
+    # -- body -------------------------------------------------------------------------------
+    def _container(self) -> tuple[etree._Element | None, str]:
+        if self.profile is not None and (found := self.profile.find_container(self.root)) is not None:
+            return found, f"profile:{self.profile.name}:container"
+        return find_container(self.root, self.items), "container:vote"
+
+    def _drop_metadata_lines(self, items: list[Item]) -> list[Item]:
+        """Title, breadcrumb, date and byline lines repeated inside the container are not body text."""
+        title = self.result.title
+        text_positions = [i for i, item in enumerate(items) if isinstance(item, TextLine)]
+        edge = set(text_positions[:_HEAD_ZONE] + text_positions[-_HEAD_ZONE:])
+        kept: list[Item] = []
+        for index, item in enumerate(items):
+            if isinstance(item, TextLine) and index in edge and self._is_metadata_line(item.text, title):
+                continue
+            kept.append(item)
+        return kept
+
+    def _is_metadata_line(self, text: str, title: str | None) -> bool:
+        if title and text == title:
+            return True
+        if BREADCRUMB_LABEL.match(text):
+            return True
+        if len(text) <= 80 and labelled_date(text, None) is not None:
+            return True
+        return is_byline_line(text)
+
+    @staticmethod
+    def _is_heading(line: TextLine) -> bool:
+        if len(line.text) > _MAX_HEADING or _HEADING_END.search(line.text):
+            return False
+        tag = line.element.tag if isinstance(line.element.tag, str) else ""
+        return line.is_bold or tag in {"h2", "h3", "h4", "h5", "h6"}
+
+    # -- metadata -------------------------------------------------------------------------------
+    def _title(self, lines: list[TextLine]) -> None:
+        result = self.result
+        if self.profile is not None and (title := self.profile.find_title(self.root)):
+            result.title, result.rules["title"] = title, "profile:h1"
+            return
+        headings = [" ".join("".join(h.itertext()).split()) for h in self.root.xpath("//h1|//h2|//h3")]
+        title_tag = self.root.findtext(".//title")
+        og_title = _meta(self.root, "og:title")
+        title, rule = choose_title(title_tag, headings, og_title)
+        if title:
+            result.title, result.rules["title"] = title, rule
+
+    def _title_index(self, lines: list[TextLine]) -> int | None:
+        title = self.result.title
+        if not title:
+            return None
+        return next((i for i, line in enumerate(lines) if line.text == title), None)
+
+    def _anchors(self, lines: list[TextLine]) -> list[int]:
+        """Where the article starts in the page's lines: at its title, else at its body."""
+        return [i for i in (self._title_index(lines), self._body_start) if i is not None]
+
+    def _date(self, lines: list[TextLine], body_lines: list[TextLine]) -> None:
+        result = self.result
+        if self.profile is not None and (pattern := self.profile.date_pattern()):
+            for line in lines:
+                if (match := pattern.search(line.text)) and (
+                    iso := parse_date(match["value"], self.capture_date)
+                ):
+                    result.published, result.rules["published"] = iso, f"profile:{match['label']}"
+                    return
+        found = find_text_date(lines, self._anchors(lines), self.capture_date)
+        if found is not None:
+            result.published, result.rules["published"] = found
+            return
+        extracted = self.trafilatura()
+        guessed = extracted.date if extracted is not None else None
+        if guessed is None or guessed.endswith("-01-01"):
+            # htmldate falls back to 1 January when it only knows the year; an issue date is better.
+            edges = [*body_lines[:_HEAD_ZONE], *body_lines[-_HEAD_ZONE:]]
+            year_month = find_year_month(edges, self.capture_date)
+            if year_month and (guessed is None or guessed.startswith(year_month[:4])):
+                result.published, result.rules["published"] = year_month, "text:year-month"
+                return
+        if guessed:
+            result.published, result.rules["published"] = guessed, "htmldate"
+
+    def _byline(self, page_lines: list[TextLine], body_lines: list[TextLine]) -> None:
+        result = self.result
+        byline = Byline()
+        anchors = self._anchors(page_lines)
+        start = max(0, min(anchors) - 3) if anchors else 0
+        end = (self._body_start or 0) + _HEAD_ZONE
+        header = page_lines[start:end] if anchors else []
+        footer: list[TextLine] = []
+        if body_lines and (
+            last := next((i for i, ln in enumerate(page_lines) if ln is body_lines[-1]), None)
+        ):
+            footer = page_lines[last + 1 : last + 1 + _HEAD_ZONE]
+        for line in [*header, *body_lines[-_HEAD_ZONE:], *footer]:
+            byline.merge(parse_byline(line.text))
+        if byline.author is None and body_lines:
+            byline.merge(trailing_signature(body_lines[-1].text))
+        if byline.author is None and (meta_author := _meta(self.root, "author", "article:author")):
+            byline.merge(Byline(author=meta_author, rules={"author": "meta:author"}))
+        result.author, result.source, result.editor = byline.author, byline.source, byline.editor
+        result.rules.update(byline.rules)
+
+    def _language(self) -> str | None:
+        text = "".join(self.result.paragraphs)
+        if text and len(_CJK.findall(text)) > 0.3 * len(text):
+            return "zh"
+        lang = self.root.get("lang") or self.root.get("xml:lang")
+        return lang.split("-")[0].lower() if lang else None
+
+    def _link_regions(self, container, breadcrumb, blocks) -> dict[etree._Element, str]:
+        regions: dict[etree._Element, str] = {}
+        if container is not None:
+            regions[container] = "body"
+        for found in blocks:
+            for index in found.indices:
+                element = self.items[index].element
+                regions.setdefault(
+                    element, found.block.kind if found.block.kind == "related" else "boilerplate"
+                )
+        if breadcrumb is not None and breadcrumb.element is not None:
+            regions[breadcrumb.element] = "breadcrumb"
+        return regions
+
+
+__all__ = ["EXTRACTOR_NAME", "EXTRACTOR_VERSION", "ImageItem", "extract_page"]

@@ -1,0 +1,54 @@
+"""Every outgoing link of a page, absolute, with its anchor text and the part of the page it sits in."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from .result import LinkRef
+
+ATTACHMENT_SUFFIX = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|txt|wps|csv)(?:$|[?#])", re.IGNORECASE)
+_NAV_HINT = re.compile(r"nav|menu|header|topbar", re.IGNORECASE)
+_FOOTER_HINT = re.compile(r"footer|foot|bottom|copyright", re.IGNORECASE)
+_SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
+
+
+def _region_of(element: etree._Element, regions: dict[etree._Element, str]) -> str | None:
+    node: etree._Element | None = element
+    while node is not None:
+        if node in regions:
+            return regions[node]
+        tag = node.tag if isinstance(node.tag, str) else ""
+        hints = f"{node.get('class', '')} {node.get('id', '')}"
+        if tag == "nav" or (tag in {"ul", "div", "header"} and _NAV_HINT.search(hints)):
+            return "nav"
+        if tag == "footer" or _FOOTER_HINT.search(hints):
+            return "footer"
+        node = node.getparent()
+    return None
+
+
+def collect_links(root: etree._Element, base_url: str, regions: dict[etree._Element, str]) -> list[LinkRef]:
+    """Links in page order; ``regions`` maps known elements (breadcrumb, body, related...) to a rel."""
+    links: list[LinkRef] = []
+    seen: set[tuple[str, str]] = set()
+    for element in root.iter("a", "img"):
+        is_image = element.tag == "img"
+        raw = (element.get("src") if is_image else element.get("href")) or ""
+        raw = raw.strip()
+        if not raw or raw.lower().startswith(_SKIPPED_SCHEMES):
+            continue
+        url = urljoin(base_url, raw)
+        region = _region_of(element, regions)
+        if is_image:
+            rel, text = "image", (element.get("alt") or "").strip()
+        else:
+            text = " ".join("".join(element.itertext()).split())
+            rel = "attachment" if ATTACHMENT_SUFFIX.search(url) else (region or "page")
+        if (url, rel) in seen:
+            continue
+        seen.add((url, rel))
+        links.append(LinkRef(url=url, text=text, rel=rel))
+    return links

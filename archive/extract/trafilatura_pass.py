@@ -1,0 +1,57 @@
+"""Run trafilatura the reproducible way: no dedup cache, dates capped at the capture date.
+
+trafilatura keeps a process-wide cache for deduplication (so a page's text depends on the pages seen
+before it) and lets htmldate accept dates up to *today*; both would make a rebuild from WARC differ from
+the live crawl, so both are switched off here. Failure comes back as None, which callers turn into an
+explicit status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import trafilatura
+from lxml import etree
+
+from .options import ExtractOptions
+
+# When the capture date is unknown, a fixed far bound keeps output independent of the day we run on.
+_NO_CAPTURE_BOUND = dt.date(2100, 1, 1)
+
+
+@dataclass(frozen=True)
+class TrafilaturaResult:
+    text: str | None
+    title: str | None
+    date: str | None
+    author: str | None
+
+
+def date_params(capture_date: dt.date | None) -> dict[str, object]:
+    latest = capture_date or _NO_CAPTURE_BOUND
+    return {"extensive_search": True, "original_date": True, "max_date": latest.isoformat()}
+
+
+def run_trafilatura(
+    html: str | etree._Element, url: str | None, capture_date: dt.date | None, options: ExtractOptions
+) -> TrafilaturaResult | None:
+    document = trafilatura.bare_extraction(
+        html,
+        url=url or None,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=options.include_tables,
+        favor_precision=options.favor_precision,
+        favor_recall=options.favor_recall,
+        deduplicate=False,
+        date_extraction_params=date_params(capture_date),
+    )
+    if document is None:
+        return None
+    return TrafilaturaResult(
+        text=getattr(document, "text", None),
+        title=getattr(document, "title", None),
+        date=getattr(document, "date", None),
+        author=getattr(document, "author", None),
+    )
