@@ -24,9 +24,14 @@ class ArchiveAddon:
         settings.setdefault("WARC_MAX_SIZE", 1_000_000_000)
         settings.setdefault("ADDRESS_GUARD_ENABLED", True)
         settings.setdefault("ADDRESS_GUARD_ALLOWED", [])
+        settings.setdefault("ARCHIVE_INCREMENTAL_ENABLED", True)
+        settings.setdefault("ARCHIVE_REVISIT_KNOWN_PAGES", True)
+        settings.setdefault("ARCHIVE_RESUME_RUN", None)
         settings["EXTENSIONS"]["crawler.recorder.ArchiveRecorder"] = 0
         settings["DOWNLOADER_MIDDLEWARES"]["crawler.safety.AddressGuardMiddleware"] = 760
+        # After HttpProxyMiddleware (750) on the way out; before HttpCompressionMiddleware (590) on the way back.
+        settings["DOWNLOADER_MIDDLEWARES"]["crawler.incremental.IncrementalMiddleware"] = 900
         headers = dict(settings.getdict("DEFAULT_REQUEST_HEADERS"))
         headers["Accept-Encoding"] = ARCHIVE_ACCEPT_ENCODING
-        headers.setdefault("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.5")
+        headers["Accept-Language"] = "zh-CN,zh;q=0.9,en;q=0.5"
         settings.set("DEFAULT_REQUEST_HEADERS", headers, priority="addon")

@@ -19,20 +19,25 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
+from warcio.recordloader import ArcWarcRecord
 
 from archive.crawl_context import crawl_warcinfo_fields, run_stats_uri
 from archive.db.ingest import ingest_record
+from archive.db.prior_captures import PriorCapture
 from archive.db.schema import open_archive
+from archive.warc.digests import payload_digest
 from archive.warc.reader import read_record_at, resolve_warc_path
 from archive.warc.records import (
     build_metadata_record,
     build_request_record,
     build_response_record,
+    build_revisit_record,
     new_record_id,
     warc_date_now,
 )
 from archive.warc.writer import RecordLocation, RotatingWarcWriter
 from crawler.http_capture import request_data, response_data, truncation_reason
+from crawler.incremental import PRIOR_META_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -91,18 +96,44 @@ class ArchiveRecorder:
         request_record = build_request_record(
             request_data(request), warc_date=date, record_id=request_id, warcinfo_id=warcinfo_id
         )
-        response_record = build_response_record(
-            response_data(response),
+        response_record = self._response_or_revisit(response, request, date, request_id, warcinfo_id)
+        locations = self.writer.write_many([request_record, response_record])
+        self.stats.inc_value("warc/records", len(locations))
+        self.stats.inc_value("warc/bytes", sum(loc.length for loc in locations))
+        self.stats.inc_value(f"warc/{response_record.rec_type}/{response.status}")
+        self._ingest(locations)
+
+    def _response_or_revisit(
+        self, response: Response, request: Request, date: str, request_id: str, warcinfo_id: str
+    ) -> ArcWarcRecord:
+        """A revisit when the archive already holds this payload (304, or the same bytes again)."""
+        data = response_data(response)
+        prior: PriorCapture | None = request.meta.get(PRIOR_META_KEY)
+        if prior is not None:
+            profile = None
+            if response.status == 304:
+                profile = "server-not-modified"
+            elif response.status == prior.status and payload_digest(response.body) == prior.payload_digest:
+                profile = "identical-payload-digest"
+            if profile is not None:
+                return build_revisit_record(
+                    data,
+                    profile=profile,
+                    refers_to=prior.record_id,
+                    refers_to_target_uri=prior.url,
+                    refers_to_date=prior.fetched_at,
+                    payload_digest=prior.payload_digest,
+                    warc_date=date,
+                    concurrent_to=request_id,
+                    warcinfo_id=warcinfo_id,
+                )
+        return build_response_record(
+            data,
             warc_date=date,
             concurrent_to=request_id,
             warcinfo_id=warcinfo_id,
             truncated=truncation_reason(response),
         )
-        locations = self.writer.write_many([request_record, response_record])
-        self.stats.inc_value("warc/records", len(locations))
-        self.stats.inc_value("warc/bytes", sum(loc.length for loc in locations))
-        self.stats.inc_value(f"warc/response_status/{response.status}")
-        self._ingest(locations)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.writer is None:
@@ -157,6 +188,8 @@ _CONTENT_SETTINGS = (
     "AUTOTHROTTLE_ENABLED",
     "RETRY_TIMES",
     "WARC_MAX_SIZE",
+    "ARCHIVE_INCREMENTAL_ENABLED",
+    "ARCHIVE_RESUME_RUN",
 )
 
 

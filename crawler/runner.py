@@ -14,7 +14,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.spiders.minzu import MinzuSpider
+from crawler.spiders.minzu import REAL_SITE_START_URLS, MinzuSpider
 
 # The site model answers on loopback in milliseconds: politeness delays would only slow the demo down.
 DEMO_SETTINGS: dict[str, Any] = {
@@ -59,6 +59,23 @@ def http_proxy(proxy_url: str | None) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def resume_settings(collection: Path) -> dict[str, Any]:
+    """Settings that continue the collection's newest run if it did not finish, else nothing."""
+    from archive.collection import database_path
+    from archive.db.prior_captures import latest_run, open_if_exists
+
+    db = open_if_exists(database_path(collection))
+    if db is None:
+        return {}
+    try:
+        run = latest_run(db)
+    finally:
+        db.close()
+    if run is None or run[1]:
+        return {}
+    return {"ARCHIVE_RESUME_RUN": run[0]}
+
+
 def run_crawl(
     collection: Path,
     *,
@@ -66,13 +83,30 @@ def run_crawl(
     allowed_domains: Sequence[str] | None = None,
     overrides: dict[str, Any] | None = None,
     proxy_url: str | None = None,
+    resume: bool = False,
 ) -> dict[str, Any]:
-    """Crawl into `collection` and return Scrapy's final stats. Blocks until the crawl ends."""
+    """Crawl into `collection` and return Scrapy's final stats. Blocks until the crawl ends.
+
+    The collection is locked for the whole crawl, mended first (WARC files a killed crawl left open are
+    recovered, the database catches up with the WARC files), and with `resume` the newest unfinished run
+    is continued without fetching what it already archived.
+    """
+    from archive.collection import CollectionLock, prepare_collection
+
     collection.mkdir(parents=True, exist_ok=True)
-    settings = crawl_settings(collection, overrides)
-    with http_proxy(proxy_url):
-        process = CrawlerProcess(settings, install_root_handler=True)
-        crawler = process.create_crawler(MinzuSpider)
-        process.crawl(crawler, start_urls=list(start_urls or []), allowed_domains=list(allowed_domains or []))
-        process.start()
-    return dict(crawler.stats.get_stats() if crawler.stats else {})
+    with CollectionLock(collection):
+        prepared = prepare_collection(collection)
+        settings_overrides = dict(overrides or {})
+        if resume:
+            settings_overrides.update(resume_settings(collection))
+        settings = crawl_settings(collection, settings_overrides)
+        with http_proxy(proxy_url):
+            process = CrawlerProcess(settings)
+            crawler = process.create_crawler(MinzuSpider)
+            start = [*(start_urls or REAL_SITE_START_URLS), *prepared.refetch_urls]
+            process.crawl(crawler, start_urls=start, allowed_domains=list(allowed_domains or []))
+            process.start()
+    stats = dict(crawler.stats.get_stats() if crawler.stats else {})
+    stats["archive/recovered_files"] = len(prepared.recovered_files)
+    stats["archive/resumed_run"] = settings_overrides.get("ARCHIVE_RESUME_RUN")
+    return stats

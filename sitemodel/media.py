@@ -1,7 +1,7 @@
 """Real bytes for every image and attachment the model links to.
 
-The committed files under ``data/images`` were drawn once with Pillow (not a project dependency): six 800×533
-JPEGs of about 40 KB each (the size of a news photo on the web, so that byte counts in the archive, such as
+The committed files under ``data/images`` were drawn once with Pillow (not a project dependency): six 1200×800
+JPEGs of about 130 KB each (the size of a news photo on the web, so that byte counts in the archive, such as
 what a re-crawl saves, are realistic), the logo PNG and the subscription PNG. Each article image path is served as one of the six
 photos with a JPEG comment segment (COM, marker FFFE) naming its path inserted after the start-of-image marker.
 That keeps the repository small while giving every URL distinct, still valid bytes, so payload-digest

@@ -162,7 +162,8 @@ class ProseGenerator:
         lines: list[tuple[str, str]] = []
         paragraphs = [self._paragraph(channel, short, year) for _ in range(self._rng.randint(4, 7))]
         heading_slots = {2, 4} if channel == "示范创建" and len(paragraphs) > 4 else set()
-        image_at = [0, len(paragraphs) - 1][:image_count]
+        last = len(paragraphs) - 1
+        image_at = {round(k * last / max(image_count - 1, 1)) for k in range(image_count)}
         for i, text in enumerate(paragraphs):
             if i in heading_slots:
                 left, right = self._rng.choice(HEADING_LEFT), self._rng.choice(HEADING_RIGHT)

@@ -17,21 +17,54 @@ DEMO_COLLECTION = Path("collections/demo")
 SEED_PATH = "/show-case-1616.html"
 
 
+def _locked(run_crawl: Any, collection: Path, **kwargs: Any) -> dict[str, Any]:
+    """Run a crawl, turning "another crawl holds this collection" into a clear error."""
+    from archive.collection import CollectionLockedError
+
+    try:
+        return run_crawl(collection, **kwargs)
+    except CollectionLockedError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _run_lines(stats: dict[str, Any], seconds: float, first_run_bytes: int | None) -> list[tuple[str, Any]]:
+    """Figures of the run that just ended, from Scrapy's statistics."""
+    written = int(stats.get("warc/bytes", 0))
+    revisits = sum(v for k, v in stats.items() if k.startswith("warc/revisit/"))
+    errors = sum(v for k, v in stats.items() if k.startswith(("warc/response/4", "warc/response/5")))
+    lines: list[tuple[str, Any]] = [
+        ("responses", stats.get("downloader/response_count", 0)),
+        ("pages", sum(v for k, v in stats.items() if k.startswith("minzu/pages/"))),
+        ("revisits", revisits),
+        ("from archive", stats.get("incremental/resumed_from_archive", 0)),
+        ("errors", errors + stats.get("log_count/ERROR", 0)),
+        ("warc bytes", written),
+    ]
+    if first_run_bytes:
+        lines.append(("of first crawl", f"{100 * written / first_run_bytes:.1f}%"))
+    lines += [("seconds", round(seconds, 2)), ("finish reason", stats.get("finish_reason"))]
+    from crawler.failures import failure_summary
+
+    for reason, count in failure_summary(stats).items():
+        lines.append((f"failed: {reason}", count))
+    return lines
+
+
 def _crawl_report(collection: Path, stats: dict[str, Any], seconds: float, seed_url: str | None) -> None:
+    from archive.db.runs import run_figures
     from archive.db.schema import open_archive
     from archive.db.show import show_url, summary
 
     db = open_archive(collection / "archive.db", readonly=True)
-    figures = summary(db)
-    figures["seconds"] = round(seconds, 2)
-    figures["finish_reason"] = stats.get("finish_reason")
-    figures["warc_files"] = sorted(p.name for p in (collection / "archive").glob("*.warc.gz"))
-    click.echo("Crawl summary")
-    for key, value in figures.items():
-        if key == "warc_files":
-            value = len(value)
+    runs = run_figures(db)
+    first_bytes = runs[0].warc_bytes if len(runs) > 1 else None
+    click.echo("This run")
+    for key, value in _run_lines(stats, seconds, first_bytes):
         click.echo(f"  {key:<16} {value}")
-    click.echo(f"  {'collection':<16} {collection}")
+    click.echo("Collection")
+    for key, value in summary(db).items():
+        click.echo(f"  {key:<16} {value}")
+    click.echo(f"  {'folder':<16} {collection}")
     if seed_url:
         row = show_url(db, seed_url)
         click.echo(f"\nSeed article ({seed_url}):")
@@ -50,7 +83,8 @@ def _crawl_report(collection: Path, stats: dict[str, Any], seconds: float, seed_
 @click.option(
     "--site-version", type=int, default=1, show_default=True, help="Which version of the site model."
 )
-def demo(collection: Path, site_version: int) -> None:
+@click.option("--resume", is_flag=True, help="Continue the collection's last run if it did not finish.")
+def demo(collection: Path, site_version: int, resume: bool) -> None:
     """Start the site model on loopback, crawl it, and build the archive in COLLECTION."""
     from crawler.runner import DEMO_SETTINGS, run_crawl
     from sitemodel.server import start_site_model
@@ -58,11 +92,13 @@ def demo(collection: Path, site_version: int) -> None:
     with start_site_model(version=site_version) as model:
         click.echo(f"Site model of {model.origin} answering as a proxy on {model.proxy_url}")
         started = time.monotonic()
-        stats = run_crawl(
+        stats = _locked(
+            run_crawl,
             collection,
             start_urls=[model.origin + "/", model.origin + SEED_PATH],
             overrides={**DEMO_SETTINGS, "ADDRESS_GUARD_ALLOWED": [model.host]},
             proxy_url=model.proxy_url,
+            resume=resume,
         )
         seconds = time.monotonic() - started
     _crawl_report(collection, stats, seconds, model.origin + SEED_PATH)
@@ -80,6 +116,7 @@ def demo(collection: Path, site_version: int) -> None:
 @click.option("--depth", type=int, default=None, help="Maximum link depth from the start URLs.")
 @click.option("--proxy", default=None, help="HTTP proxy for every request (robots.txt included).")
 @click.option("-s", "--set", "extra", multiple=True, help="Scrapy setting NAME=VALUE (repeatable).")
+@click.option("--resume", is_flag=True, help="Continue the collection's last run if it did not finish.")
 def crawl(
     collection: Path,
     start_urls: tuple[str, ...],
@@ -88,6 +125,7 @@ def crawl(
     depth: int | None,
     proxy: str | None,
     extra: tuple[str, ...],
+    resume: bool,
 ) -> None:
     """Crawl START_URLs (default: www.56-china.com.cn) into COLLECTION, politely."""
     from crawler.runner import run_crawl
@@ -101,11 +139,13 @@ def crawl(
         name, _, value = item.partition("=")
         overrides[name.strip()] = value
     started = time.monotonic()
-    stats = run_crawl(
+    stats = _locked(
+        run_crawl,
         collection,
         start_urls=list(start_urls),
         allowed_domains=list(allowed_domains),
         overrides=overrides,
         proxy_url=proxy,
+        resume=resume,
     )
     _crawl_report(collection, stats, time.monotonic() - started, None)

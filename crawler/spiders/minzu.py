@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.url import url_is_from_any_domain
 
 REAL_SITE_HOST = "www.56-china.com.cn"
 REAL_SITE_START_URLS = (
@@ -78,6 +80,31 @@ class MinzuSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
             yield Request(url, callback=self.parse, meta={"page_kind": page_kind(url)})
+        # A known page is re-checked with its own requisites, but starts no new exploration: fresh content is
+        # found from the start URLs, and a crawler trap archived once does not grow deeper on every run.
+        known_depth = max(self.crawler.settings.getint("DEPTH_LIMIT") - 1, 0)
+        for url in self._known_pages():
+            meta = {"page_kind": page_kind(url), "depth": known_depth, "known_page": True}
+            yield Request(url, callback=self.parse, meta=meta)
+
+    def _known_pages(self) -> list[str]:
+        """Pages archived by earlier runs: asking for each again is how a removed article is noticed."""
+        settings = self.crawler.settings
+        if not settings.getbool("ARCHIVE_REVISIT_KNOWN_PAGES") or not settings.get("ARCHIVE_DIR"):
+            return []
+        from archive.collection import database_path
+        from archive.db.prior_captures import known_page_urls, open_if_exists
+
+        db = open_if_exists(database_path(Path(settings.get("ARCHIVE_DIR"))))
+        if db is None:
+            return []
+        try:
+            urls = known_page_urls(db)
+        finally:
+            db.close()
+        in_scope = [url for url in urls if url_is_from_any_domain(url, self.allowed_domains)]
+        self.crawler.stats.set_value("minzu/known_pages", len(in_scope))
+        return in_scope
 
     def parse(self, response: Response) -> Iterable[Request]:
         if not isinstance(response, TextResponse) or not _is_html(response):
