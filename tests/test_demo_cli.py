@@ -17,8 +17,8 @@ def test_demo_builds_the_collection_and_prints_the_seed(tmp_path: Path, gold: di
     collection = tmp_path / "demo"
     result = cli("demo", "--collection", str(collection))
     out = result.stdout
-    assert "Crawl summary" in out
-    for figure in ("pages", "images", "bytes", "errors", "seconds"):
+    assert "This run" in out and "Collection" in out
+    for figure in ("pages", "images", "bytes", "errors", "seconds", "warc bytes"):
         assert f"  {figure} " in out
     assert gold["title"] in out
     warcs = list((collection / "archive").glob("*.warc.gz"))
