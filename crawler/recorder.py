@@ -59,6 +59,7 @@ class ArchiveRecorder:
         self.started = datetime.now(UTC)
         self.writer: RotatingWarcWriter | None = None
         self.db = None
+        self._files_ingested: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveRecorder:
@@ -161,18 +162,30 @@ class ArchiveRecorder:
         logger.info("Closed WARC files: %s", ", ".join(p.name for p in self.writer.files_written))
 
     def _ingest(self, locations: list[RecordLocation]) -> None:
-        """Read each record back from disk and ingest it: the same path as a rebuild."""
+        """Read each record back from disk and ingest it: the same path as a rebuild.
+
+        The writer opens each file with its own warcinfo record; that record is ingested before the first
+        record of the file, so the live database holds the crawl context a rebuild would find.
+        """
         if self.db is None:
             return
         for location in locations:
-            path = resolve_warc_path(self.warc_dir, location.filename)
-            try:
-                outcome = ingest_record(self.db, location, read_record_at(path, location.offset))
-            except Exception:  # the WARC file is safe; the database can be rebuilt from it
-                logger.exception("Ingest failed for %s at %d", location.filename, location.offset)
-                self.stats.inc_value("ingest/errors")
-                continue
-            self.stats.inc_value(f"ingest/{getattr(outcome, 'kind', 'records')}")
+            if location.filename not in self._files_ingested:
+                # The warcinfo fills the file up to the first record the recorder wrote.
+                self._files_ingested.add(location.filename)
+                self._ingest_one(RecordLocation(location.filename, 0, location.offset))
+            self._ingest_one(location)
+
+    def _ingest_one(self, location: RecordLocation) -> None:
+        path = resolve_warc_path(self.warc_dir, location.filename)
+        try:
+            record = read_record_at(path, location.offset)
+            outcome = ingest_record(self.db, location, record)
+        except Exception:  # the WARC file is safe; the database can be rebuilt from it
+            logger.exception("Ingest failed for %s at %d", location.filename, location.offset)
+            self.stats.inc_value("ingest/errors")
+            return
+        self.stats.inc_value(f"ingest/{getattr(outcome, 'action', 'records')}")
 
 
 _CONTENT_SETTINGS = (
