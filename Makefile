@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
+# pywb, the replay tool the tests check our WARC files with, in a virtual environment of its own.
+PYWB_VENV ?= .venv-pywb
+PYWB_STAMP = $(PYWB_VENV)/.installed
 
 .PHONY: install demo test lint eval clean
 
@@ -11,6 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
+
+$(PYWB_STAMP):
+	$(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/pip install --quiet pywb==2.10.0
+	touch $(PYWB_STAMP)
 
 install: $(STAMP)
 
@@ -21,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) lint
+test: $(STAMP) $(PYWB_STAMP) lint
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)

@@ -11,6 +11,7 @@ import click
 from archive import __version__
 from archive.commands.crawling import crawl, demo
 from archive.commands.reading import search, show
+from archive.commands.warc_tools import check, replay
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,7 +20,7 @@ def cli() -> None:
     """Archive the website of 《中国民族》 magazine into WARC files and a searchable SQLite archive."""
 
 
-for command in (demo, crawl, search, show):
+for command in (demo, crawl, search, show, check, replay):
     cli.add_command(command)
 
 

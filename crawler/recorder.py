@@ -21,6 +21,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from warcio.recordloader import ArcWarcRecord
 
+from archive.collection import CollectionLock, prepare_collection
 from archive.crawl_context import crawl_warcinfo_fields, run_stats_uri
 from archive.db.ingest import ingest_record
 from archive.db.prior_captures import PriorCapture
@@ -60,6 +61,18 @@ class ArchiveRecorder:
         self.writer: RotatingWarcWriter | None = None
         self.db = None
         self._files_ingested: set[str] = set()
+        # One crawl per collection; a second one fails here, before it has written anything.
+        self.lock = CollectionLock(self.collection)
+        self.lock.acquire()
+        prepared = prepare_collection(self.collection)
+        crawler.stats.set_value("archive/recovered_files", len(prepared.recovered_files))
+        crawler.stats.set_value("archive/caught_up_files", len(prepared.caught_up_files))
+        if prepared.recovered_files:
+            logger.warning(
+                "Recovered WARC files left open by an interrupted crawl: %s (cut: %s)",
+                ", ".join(prepared.recovered_files),
+                ", ".join(prepared.refetch_urls) or "nothing",
+            )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveRecorder:
@@ -91,6 +104,8 @@ class ArchiveRecorder:
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         assert self.writer is not None
+        if "replay_miss" in response.flags:  # a replay's "not in the archive" answer: the site never sent it
+            return
         date = warc_date_now()
         request_id = new_record_id()
         warcinfo_id = self.writer.current_warcinfo_id
@@ -138,6 +153,7 @@ class ArchiveRecorder:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.writer is None:
+            self.lock.release()
             return
         stats = _json_safe(self.stats.get_stats())
         body = {
@@ -159,6 +175,7 @@ class ArchiveRecorder:
         self.writer.close()
         if self.db is not None:
             self.db.close()
+        self.lock.release()
         logger.info("Closed WARC files: %s", ", ".join(p.name for p in self.writer.files_written))
 
     def _ingest(self, locations: list[RecordLocation]) -> None:
@@ -203,6 +220,7 @@ _CONTENT_SETTINGS = (
     "WARC_MAX_SIZE",
     "ARCHIVE_INCREMENTAL_ENABLED",
     "ARCHIVE_RESUME_RUN",
+    "REPLAY_INDEX",
 )
 
 

@@ -87,26 +87,24 @@ def run_crawl(
 ) -> dict[str, Any]:
     """Crawl into `collection` and return Scrapy's final stats. Blocks until the crawl ends.
 
-    The collection is locked for the whole crawl, mended first (WARC files a killed crawl left open are
-    recovered, the database catches up with the WARC files), and with `resume` the newest unfinished run
-    is continued without fetching what it already archived.
+    With `resume` the newest unfinished run is continued without fetching what it already archived.
+    Locking and mending the collection is the recorder's job, so `scrapy crawl` and Scrapyd get it too.
     """
-    from archive.collection import CollectionLock, prepare_collection
+    from archive.collection import CollectionLock
 
     collection.mkdir(parents=True, exist_ok=True)
-    with CollectionLock(collection):
-        prepared = prepare_collection(collection)
-        settings_overrides = dict(overrides or {})
-        if resume:
-            settings_overrides.update(resume_settings(collection))
-        settings = crawl_settings(collection, settings_overrides)
-        with http_proxy(proxy_url):
-            process = CrawlerProcess(settings)
-            crawler = process.create_crawler(MinzuSpider)
-            start = [*(start_urls or REAL_SITE_START_URLS), *prepared.refetch_urls]
-            process.crawl(crawler, start_urls=start, allowed_domains=list(allowed_domains or []))
-            process.start()
+    with CollectionLock(collection):  # fail early and clearly; the recorder holds the lock while it crawls
+        pass
+    settings_overrides = dict(overrides or {})
+    if resume:
+        settings_overrides.update(resume_settings(collection))
+    settings = crawl_settings(collection, settings_overrides)
+    with http_proxy(proxy_url):
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(MinzuSpider)
+        start = list(start_urls or REAL_SITE_START_URLS)
+        process.crawl(crawler, start_urls=start, allowed_domains=list(allowed_domains or []))
+        process.start()
     stats = dict(crawler.stats.get_stats() if crawler.stats else {})
-    stats["archive/recovered_files"] = len(prepared.recovered_files)
     stats["archive/resumed_run"] = settings_overrides.get("ARCHIVE_RESUME_RUN")
     return stats

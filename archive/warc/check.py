@@ -48,6 +48,12 @@ IDENTICAL_PAYLOAD_PROFILES = frozenset(
         "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
     }
 )
+NOT_MODIFIED_PROFILES = frozenset(
+    {
+        "http://netpreserve.org/warc/1.0/revisit/server-not-modified",
+        "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
+    }
+)
 
 _RECORD_ID = re.compile(r"^<[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>]+>$")
 _DATE_1_0 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -153,6 +159,8 @@ def _revisit_findings(
         yield "error", "revisit record without WARC-Profile"
         return
     if profile not in IDENTICAL_PAYLOAD_PROFILES:
+        if profile not in NOT_MODIFIED_PROFILES:
+            yield "warning", f"unknown revisit profile {profile!r}: replay tools may not resolve it"
         return
     if not present["warc-payload-digest"]:
         yield "error", "identical-payload-digest revisit without WARC-Payload-Digest"
@@ -172,6 +180,31 @@ def _digest_findings(record: ArcWarcRecord) -> Iterator[tuple[Severity, str]]:
             yield "warning", "no WARC-Block-Digest: the block cannot be verified"
 
 
+class _RevisitTargets:
+    """Payload digests of the records seen so far, so that an identical-payload-digest revisit whose
+    original is in the same file can be held to its claim (they must carry the same digest)."""
+
+    def __init__(self) -> None:
+        self.digests: dict[str, str | None] = {}
+
+    def findings(self, record: ArcWarcRecord) -> Iterator[tuple[Severity, str]]:
+        headers = record.rec_headers
+        record_id = headers.get_header("WARC-Record-ID")
+        digest = headers.get_header("WARC-Payload-Digest")
+        refers_to = headers.get_header("WARC-Refers-To")
+        profile = headers.get_header("WARC-Profile")
+        if (
+            record.rec_type == "revisit"
+            and profile in IDENTICAL_PAYLOAD_PROFILES
+            and refers_to in self.digests
+        ):
+            original = self.digests[refers_to]
+            if digest and original and digest != original:
+                yield "error", f"revisit claims payload {digest} but {refers_to} has {original}"
+        if record_id and record.rec_type in ("response", "resource", "revisit"):
+            self.digests[record_id] = digest
+
+
 def check_warc(path: Path) -> CheckReport:
     """Verify every record of ``path``: digests, WARC/1.1 header rules, and that the file reads to
     its end. Reading damage (truncation, corrupt gzip) is reported as an error at its offset."""
@@ -179,6 +212,7 @@ def check_warc(path: Path) -> CheckReport:
     problems: list[CheckProblem] = []
     records = 0
     arc = is_arc_file(path)
+    revisits = _RevisitTargets()
     if arc:
         problems.append(CheckProblem(0, None, None, "warning", "ARC file: WARC header rules do not apply"))
     try:
@@ -187,6 +221,7 @@ def check_warc(path: Path) -> CheckReport:
             record_id = record.rec_headers.get_header("WARC-Record-ID")
             record_type = record.rec_headers.get_header("WARC-Type") or record.rec_type
             findings = () if arc else (*_digest_findings(record), *_header_findings(record))
+            findings = (*findings, *revisits.findings(record))
             for severity, message in findings:
                 problems.append(CheckProblem(location.offset, record_id, record_type, severity, message))
     except WarcReadError as exc:

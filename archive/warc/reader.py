@@ -43,6 +43,8 @@ __all__ = [
 
 SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
 _COPY_CHUNK = 64 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
+_WARC_START = b"WARC/"
 _PARSE_ERRORS = (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, ValueError, zlib.error)
 
 
@@ -223,6 +225,12 @@ def read_record_at(path: Path, offset: int, *, check_digests: bool = False) -> A
     path = Path(path)
     with path.open("rb") as fh:
         fh.seek(offset)
+        head = fh.read(len(_WARC_START))
+        fh.seek(offset)
+        if head[:2] != _GZIP_MAGIC and head != _WARC_START and not is_arc_file(path):
+            # warcio would take any line of five space-separated fields for an ARC header and
+            # "read" garbage as a record: a WARC record starts with a gzip member or "WARC/".
+            raise WarcReadError(path, offset, "no record starts at this offset", 0)
         for _location, record in _RecordScanner(path, fh, check_digests=check_digests):
             return record
     raise WarcReadError(path, offset, "no record at this offset", 0)

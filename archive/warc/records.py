@@ -26,6 +26,11 @@ from warcio.statusandheaders import StatusAndHeaders
 
 WARC_VERSION = "WARC/1.1"
 TRUNCATION_REASONS = frozenset({"length", "time", "disconnect", "unspecified"})
+RevisitProfile = Literal["server-not-modified", "identical-payload-digest"]
+REVISIT_PROFILES: dict[str, str] = {
+    "identical-payload-digest": "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
+    "server-not-modified": "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
+}
 
 _RECORD_BUILDER = RecordBuilder(warc_version=WARC_VERSION)
 
@@ -245,6 +250,60 @@ def build_response_record(
         ],
     )
     return _make_record(target_uri, "response", warc_headers, resp.body, http_headers)
+
+
+def build_revisit_record(
+    resp: HttpResponseData,
+    *,
+    profile: RevisitProfile,
+    refers_to: str,
+    refers_to_target_uri: str,
+    refers_to_date: str,
+    payload_digest: str | None,
+    warc_date: str,
+    record_id: str | None = None,
+    concurrent_to: str | None = None,
+    warcinfo_id: str | None = None,
+    query_encoding: str = "utf-8",
+) -> ArcWarcRecord:
+    """A WARC/1.1 ``revisit`` record: this fetch's status line and headers, no body, pointing at the
+    earlier record that holds the payload.
+
+    ``identical-payload-digest``: the server sent a body whose digest (``payload_digest``, required)
+    equals that of ``refers_to``; ``resp.body`` is that body, used only to make the length headers
+    true. ``server-not-modified``: the server answered a conditional request with 304 (or similar);
+    ``payload_digest`` is the earlier record's, if known. Replay tools join these headers to the
+    earlier payload, which is stored de-chunked, so a Transfer-Encoding header is renamed here too.
+    warcio would write the WARC/1.0 profile URI (warcio issue #94), hence the hand-built headers.
+    """
+    if profile not in REVISIT_PROFILES:
+        raise ValueError(f"revisit profile must be one of {sorted(REVISIT_PROFILES)}, not {profile!r}")
+    identical = profile == "identical-payload-digest"
+    if identical and not payload_digest:
+        raise ValueError("an identical-payload-digest revisit needs the payload digest it matched")
+    target_uri = warc_target_uri(resp.url, query_encoding=query_encoding)
+    headers = fix_length_headers(list(resp.headers), len(resp.body), always_declare_length=identical)
+    http_headers = _RawHeaders(status_line(resp.status, resp.reason), headers, protocol=resp.protocol)
+    warc_headers = _warc_headers(
+        "revisit",
+        [
+            ("WARC-Record-ID", record_id or new_record_id()),
+            ("WARC-Date", warc_date),
+            ("WARC-Target-URI", target_uri),
+            ("WARC-IP-Address", resp.ip_address),
+            ("WARC-Concurrent-To", concurrent_to),
+            ("WARC-Warcinfo-ID", warcinfo_id),
+            ("WARC-Profile", REVISIT_PROFILES[profile]),
+            ("WARC-Refers-To", refers_to),
+            (
+                "WARC-Refers-To-Target-URI",
+                warc_target_uri(refers_to_target_uri, query_encoding=query_encoding),
+            ),
+            ("WARC-Refers-To-Date", refers_to_date),
+            ("WARC-Payload-Digest", payload_digest),
+        ],
+    )
+    return _make_record(target_uri, "revisit", warc_headers, b"", http_headers)
 
 
 def build_exchange_records(

@@ -1,0 +1,114 @@
+"""Commands over WARC files themselves: `check` (are they sound?) and `replay` (crawl them again, offline).
+
+Both take files or folders; a folder stands for the WARC files directly inside it. Scrapy is imported only by
+`replay`, inside the command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+WARC_PATTERNS = ("*.warc.gz", "*.warc", "*.arc.gz", "*.arc")
+MESSAGE_WIDTH = 160
+
+
+def _short(message: str) -> str:
+    """Reader errors may quote raw gzip bytes: keep a report line printable and short."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in " ".join(message.split()))
+    return text if len(text) <= MESSAGE_WIDTH else text[: MESSAGE_WIDTH - 3] + "..."
+
+
+def expand_warc_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; a directory expands to the (W)ARC files inside it, sorted by name."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted({hit for pattern in WARC_PATTERNS for hit in path.glob(pattern)}))
+        else:
+            found.append(path)
+    return found
+
+
+@click.command()
+@click.argument(
+    "paths", metavar="WARC...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the files that fail.")
+def check(paths: tuple[Path, ...], quiet: bool) -> None:
+    """Verify digests and WARC/1.1 rules of each file; exit 1 if any file has an error."""
+    from archive.warc.check import check_warc
+
+    files = expand_warc_paths(paths)
+    if not files:
+        raise click.UsageError("no WARC files found")
+    failed = 0
+    for path in files:
+        report = check_warc(path)
+        failed += not report.ok
+        if quiet and report.ok:
+            continue
+        verdict = "OK" if report.ok else "FAILED"
+        warnings = len(report.problems) - len(report.errors)
+        click.echo(
+            f"{verdict} {path}: {report.records} records, {len(report.errors)} errors, {warnings} warnings"
+        )
+        for problem in report.problems:
+            where = f"offset {problem.offset}"
+            if problem.record_type:
+                where += f" {problem.record_type}"
+            if problem.record_id:
+                where += f" {problem.record_id}"
+            click.echo(f"  {problem.severity}: {where}: {_short(problem.message)}")
+    click.echo(f"{len(files) - failed} of {len(files)} files passed")
+    if failed:
+        raise SystemExit(1)
+
+
+REPLAY_INDEX_NAME = "replay-source.cdxj"
+
+
+@click.command()
+@click.argument(
+    "sources", metavar="WARC_OR_DIR...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option("--collection", required=True, type=click.Path(path_type=Path), help="New collection to write.")
+@click.option(
+    "--start-url",
+    "start_urls",
+    multiple=True,
+    help="Start URL (repeatable); default: the seeds in the warcinfo.",
+)
+@click.option("-s", "--set", "extra", multiple=True, help="Scrapy setting NAME=VALUE (repeatable).")
+def replay(
+    sources: tuple[Path, ...], collection: Path, start_urls: tuple[str, ...], extra: tuple[str, ...]
+) -> None:
+    """Crawl the WARC files in SOURCES again, offline, into a new COLLECTION (its own WARC files and DB).
+
+    The spider runs as it would on the live site; every request is answered from the latest capture of its
+    URL (404 if the archive lacks it), so a newer spider or extractor can be run over an old crawl."""
+    from archive.warc.index import build_cdxj_index
+    from archive.warc.playback import recorded_seeds
+    from crawler.replay import replay_settings
+    from crawler.runner import run_crawl
+
+    files = expand_warc_paths(sources)
+    if not files:
+        raise click.UsageError("no WARC files found")
+    new_warc_dir = (collection / "archive").resolve()
+    if any(path.resolve().parent == new_warc_dir for path in files):
+        raise click.UsageError("replay into another collection than the one replayed")
+    index = build_cdxj_index(files, collection / REPLAY_INDEX_NAME)
+    seeds = list(start_urls) or recorded_seeds(files)
+    if not seeds:
+        raise click.UsageError("no --start-url given and no seeds recorded in the WARC files")
+    overrides: dict[str, object] = {**replay_settings(index), "LOG_LEVEL": "WARNING"}
+    for item in extra:
+        name, _, value = item.partition("=")
+        overrides[name.strip()] = value
+    stats = run_crawl(collection, start_urls=seeds, overrides=overrides)
+    click.echo(f"Replayed {len(files)} WARC files into {collection}")
+    for key in ("replay/hits", "replay/misses", "warc/records", "finish_reason"):
+        click.echo(f"  {key:<16} {stats.get(key, 0)}")
