@@ -11,6 +11,7 @@ import click
 from archive import __version__
 from archive.commands.crawling import crawl, demo
 from archive.commands.reading import search, show
+from archive.commands.rebuild import rebuild
 from archive.commands.warc_tools import check, replay
 
 
@@ -20,7 +21,7 @@ def cli() -> None:
     """Archive the website of 《中国民族》 magazine into WARC files and a searchable SQLite archive."""
 
 
-for command in (demo, crawl, search, show, check, replay):
+for command in (demo, crawl, search, show, check, replay, rebuild):
     cli.add_command(command)
 
 

@@ -13,7 +13,7 @@ import datetime
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,8 @@ BATCH_SIZE = 200
 class IngestOutcome:
     """What one record became. ``action`` is one of: ``run`` (warcinfo), ``request``, ``capture``,
     ``article`` (a capture whose page was extracted), ``run-stats``, ``indexed`` (kept in the record
-    index only) or ``skipped`` (``detail`` says why)."""
+    index only), ``duplicate`` (another copy of the same record gives the rows) or ``skipped``
+    (``detail`` says why)."""
 
     record_type: str
     record_id: str | None
@@ -56,6 +57,7 @@ class IngestOutcome:
     action: str
     article_status: str | None = None
     detail: str | None = None
+    problem: str | None = None  # set when the record was ingested but is flawed (a digest mismatch)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class FileOutcome:
     actions: Counter[str] = field(default_factory=Counter)
     article_statuses: Counter[str] = field(default_factory=Counter)
     skipped: list[SkippedRecord] = field(default_factory=list)
+    problems: list[SkippedRecord] = field(default_factory=list)
+    """Records ingested all the same but flagged in ``ingest_problems`` (bad digests)."""
     read_error: str | None = None
     read_error_offset: int | None = None
 
@@ -90,6 +94,8 @@ class FileOutcome:
             self.skipped.append(SkippedRecord(location.offset, outcome.record_id, outcome.detail or ""))
             return
         self.ingested += 1
+        if outcome.problem:
+            self.problems.append(SkippedRecord(location.offset, outcome.record_id, outcome.problem))
         if outcome.article_status:
             self.article_statuses[outcome.article_status] += 1
 
@@ -113,26 +119,77 @@ def ingest_record(
                 "DELETE FROM ingest_problems WHERE warc_filename = ? AND warc_offset = ?",
                 [location.filename, location.offset],
             )
-            return _dispatch(db, location, record, extractor)
+            problem = digest_problem(record)
+            if problem:
+                _record_problem(db, location, record, problem)
+            other = _better_copy(db, location, record, problem)
+            if other is not None:
+                return IngestOutcome(
+                    record.rec_type,
+                    warc_header(record, "WARC-Record-ID"),
+                    target_uri(record),
+                    "duplicate",
+                    detail=f"the same record is also at {other[0]} offset {other[1]}, which is used",
+                    problem=problem,
+                )
+            return replace(_dispatch(db, location, record, extractor), problem=problem)
     except Exception as exc:  # one bad record must not stop a rebuild: record it and go on
         reason = f"{type(exc).__name__}: {exc}"
         return _skip(db, location, record, reason)
 
 
+def _better_copy(
+    db: Database, location: RecordLocation, record: ArcWarcRecord, problem: str | None
+) -> tuple[str, int] | None:
+    """Another copy of this record (same WARC-Record-ID, e.g. a file and its recompressed twin, or
+    a truncated copy) that should give the rows instead: one without an ingest problem, then the
+    smallest (file name, offset). A fixed rule, so the rows do not depend on which copy came last.
+    """
+    record_id = warc_header(record, "WARC-Record-ID")
+    if not record_id:
+        return None
+    mine = (problem is not None, location.filename, location.offset)
+    best = db.execute(
+        """SELECT w.warc_filename, w.warc_offset,
+                  EXISTS (SELECT 1 FROM ingest_problems p
+                          WHERE p.warc_filename = w.warc_filename AND p.warc_offset = w.warc_offset) AS flawed
+           FROM warc_records w
+           WHERE w.record_id = ? AND NOT (w.warc_filename = ? AND w.warc_offset = ?)
+           ORDER BY flawed, w.warc_filename, w.warc_offset LIMIT 1""",
+        [record_id, location.filename, location.offset],
+    ).fetchone()
+    if best is None or (bool(best[2]), best[0], best[1]) > mine:
+        return None
+    return best[0], best[1]
+
+
+def digest_problem(record: ArcWarcRecord) -> str | None:
+    """warcio's verdict on the record's digests, when it was read with ``check_digests`` (a rebuild
+    does; the live crawl reads back what it has just written and does not)."""
+    checker = getattr(record, "digest_checker", None)
+    if checker is None or checker.passed is not False:
+        return None
+    return "digest mismatch: " + "; ".join(checker.problems)
+
+
+def _record_problem(db: Database, location: RecordLocation, record: ArcWarcRecord, problem: str) -> None:
+    upsert(
+        db,
+        "ingest_problems",
+        {
+            "warc_filename": location.filename,
+            "warc_offset": location.offset,
+            "record_id": warc_header(record, "WARC-Record-ID"),
+            "problem": problem,
+        },
+        ["warc_filename", "warc_offset"],
+    )
+
+
 def _skip(db: Database, location: RecordLocation, record: ArcWarcRecord, reason: str) -> IngestOutcome:
     with db.atomic():
         upsert(db, "warc_records", warc_record_row(location, record), ["warc_filename", "warc_offset"])
-        upsert(
-            db,
-            "ingest_problems",
-            {
-                "warc_filename": location.filename,
-                "warc_offset": location.offset,
-                "record_id": warc_header(record, "WARC-Record-ID"),
-                "problem": reason,
-            },
-            ["warc_filename", "warc_offset"],
-        )
+        _record_problem(db, location, record, reason)
     return IngestOutcome(
         record.rec_type, warc_header(record, "WARC-Record-ID"), target_uri(record), "skipped", detail=reason
     )
@@ -219,6 +276,8 @@ def _ingest_capture(
         ).fetchone()
         row["request_record_id"] = found[0]
     upsert(db, "captures", row, ["record_id"])
+    if row["payload_digest"]:
+        _resolve_revisits(db, row["payload_digest"])
     if not is_html_capture(row):
         return IngestOutcome(row["record_type"], row["record_id"], row["url"], "capture")
     extraction = _extract(record, row, extractor)
@@ -228,16 +287,67 @@ def _ingest_capture(
     )
 
 
+# The original of a revisit: a response or resource with the same payload digest, preferring the
+# URL and date the revisit names (WARC-Refers-To-Target-URI / -Date), then the earliest capture.
+# A total order over all candidates, so the answer does not depend on which records came first.
+# (SQLite does not let a correlated subquery's ORDER BY see the outer row, hence min() over a sort
+# key: two flags, the capture date, a separator, then the record id that is cut out again.)
+_BEST_ORIGINAL = """
+    SELECT substr(min(key), instr(min(key), char(1)) + 1) FROM (
+        SELECT (o.url IS NOT captures.refers_to_target_uri) || (o.fetched_at IS NOT captures.refers_to_date)
+               || coalesce(o.fetched_at, '') || char(1) || o.record_id AS key
+        FROM captures o
+        WHERE o.payload_digest = captures.payload_digest AND o.record_type IN ('response', 'resource'))"""
+
+
+def _resolve_revisits(db: Database, digest: str) -> None:
+    """Point revisits without a WARC-Refers-To header at their original (``captures.refers_to``).
+
+    Runs whenever a capture with this digest arrives, from either side: a revisit ingested before
+    its original is filled in when the original comes. A revisit whose header names a record not
+    ingested (yet) is left alone; one that names a capture of the same payload is re-resolved by
+    the rule above, which picks that same capture whenever its URL and date match the header's.
+    """
+    db.execute(
+        f"""UPDATE captures SET refers_to = ({_BEST_ORIGINAL})
+            WHERE record_type = 'revisit' AND payload_digest = :digest
+              AND ({_BEST_ORIGINAL}) IS NOT NULL
+              AND (refers_to IS NULL OR refers_to IN (
+                    SELECT record_id FROM captures
+                    WHERE payload_digest = :digest AND record_type IN ('response', 'resource')))""",
+        {"digest": digest},
+    )
+
+
+@dataclass(frozen=True)
+class ExtractionInputs:
+    """The arguments ingest passes to the page extractor for one capture: a rebuild computes them
+    with this same function and runs the extractor in a worker process."""
+
+    payload: bytes
+    url: str
+    content_type: str | None
+    capture_date: datetime.date | None
+
+
+def extraction_inputs(record: ArcWarcRecord, row: dict[str, Any]) -> ExtractionInputs:
+    """Decoded HTTP payload, URL, Content-Type and capture day of an HTML capture (``row`` is its
+    :func:`capture_row`). Raises :class:`PayloadDecodeError` for an undecodable body."""
+    return ExtractionInputs(
+        payload=record_http_payload(record),
+        url=row["url"],
+        content_type=row["content_type"],
+        capture_date=_capture_date(row["fetched_at"]),
+    )
+
+
 def _extract(record: ArcWarcRecord, row: dict[str, Any], extractor: PageExtractor | None) -> Extraction:
     """Run extraction, turning any failure into an ``error`` result so the page stays visible."""
     extract = extractor or _default_extractor()
     try:
-        payload = record_http_payload(record)
+        inputs = extraction_inputs(record, row)
         return extract(
-            payload,
-            row["url"],
-            content_type=row["content_type"],
-            capture_date=_capture_date(row["fetched_at"]),
+            inputs.payload, inputs.url, content_type=inputs.content_type, capture_date=inputs.capture_date
         )
     except Exception as exc:  # extraction is third-party code over hostile HTML: report, don't crash
         return Extraction(url=row["url"], status="error", error=f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,96 @@
+"""`rebuild`: the SQLite archive from WARC files alone (the WARC files are the source of truth)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.commands.output import print_json
+
+
+@click.command()
+@click.argument("paths", metavar="WARC_OR_DIR...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archive database to build (created if missing; rows already there are updated, not lost).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Extraction processes [default: one per CPU; 0 extracts in the main process].",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def rebuild(paths: tuple[Path, ...], db_path: Path, workers: int | None, quiet: bool, as_json: bool) -> None:
+    """Build the archive at --db from WARC/ARC files (directories are searched recursively).
+
+    Each file gets an outcome; a damaged file keeps the records before the damage, and no file
+    makes the command fail. Rebuilding from the same files again changes nothing.
+    """
+    from tqdm import tqdm
+
+    from archive.rebuild import find_warc_files
+    from archive.rebuild import rebuild as run_rebuild
+
+    total = sum(path.stat().st_size for path in find_warc_files(paths) if path.is_file())
+    disable = quiet or not sys.stderr.isatty()
+    with tqdm(
+        total=total, unit="B", unit_scale=True, desc="rebuild", file=sys.stderr, disable=disable
+    ) as bar:
+        report = run_rebuild(paths, db_path, workers=workers, progress=bar.update)
+    summary = _summary(report)
+    if as_json:
+        print_json(summary)
+        return
+    _print_summary(summary)
+
+
+def _summary(report: Any) -> dict[str, Any]:
+    return {
+        "files": len(report.files),
+        "records": report.records,
+        "captures": report.captures,
+        "articles": report.articles,
+        "skipped": sum(report.skip_reasons().values()),
+        "skip_reasons": dict(sorted(report.skip_reasons().items())),
+        "digest_problems": sum(len(o.problems) for o in report.files),
+        "seconds": round(report.seconds, 2),
+        "workers": report.workers,
+        "file_outcomes": [
+            {
+                "file": o.filename,
+                "records": o.records,
+                "ingested": o.ingested,
+                "skipped": len(o.skipped),
+                "digest_problems": len(o.problems),
+                "damaged_at": o.read_error_offset,
+                "damage": o.read_error,
+            }
+            for o in report.files
+        ],
+    }
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    for outcome in summary["file_outcomes"]:
+        state = "ingested" if not outcome["damage"] and not outcome["skipped"] else "ingested, with problems"
+        line = f"  {outcome['file']}: {outcome['records']} records {state}"
+        if outcome["skipped"]:
+            line += f"; {outcome['skipped']} skipped"
+        if outcome["digest_problems"]:
+            line += f"; {outcome['digest_problems']} bad digest(s)"
+        if outcome["damage"]:
+            line += f"; unreadable from offset {outcome['damaged_at']}: {outcome['damage']}"
+        click.echo(line)
+    click.echo("Rebuild summary")
+    for key in ("files", "records", "captures", "articles", "skipped", "digest_problems", "seconds"):
+        click.echo(f"  {key:<16} {summary[key]}")
+    for reason, count in summary["skip_reasons"].items():
+        click.echo(f"    {count} × {reason}")
