@@ -55,8 +55,17 @@ def response_data(response: Response) -> HttpResponseData:
 
 
 def truncation_reason(response: Response) -> str | None:
-    """WARC-Truncated value for a body Scrapy did not receive whole."""
+    """WARC-Truncated value for a body Scrapy did not receive whole.
+
+    ``download_stopped``: the download was stopped on purpose, and only ``crawler.limits.BodySizeCap``
+    does that, at the size cap (``length``). ``dataloss``: the connection dropped before the declared
+    length or the last chunk (``disconnect``). ``partial`` is *not* a truncation: Twisted sets it on every
+    body delimited by the server closing the connection (no Content-Length, not chunked), which is how
+    HTTP/1.0-style servers end every complete response.
+    """
     flags = set(response.flags or ())
-    if "dataloss" in flags or "partial" in flags:
+    if "download_stopped" in flags:
+        return "length"
+    if "dataloss" in flags:
         return "disconnect"
     return None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from archive.commands.output import as_dict, print_json
+
+SEARCH_CSV_COLUMNS = ("url", "title", "published", "section", "page_kind", "score", "snippet", "capture_id")
 
 
 @click.command()
@@ -16,7 +19,13 @@ from archive.commands.output import as_dict, print_json
 @click.option("--since", default=None, help="Published on or after this date (YYYY-MM-DD).")
 @click.option("--until", default=None, help="Published on or before this date (YYYY-MM-DD).")
 @click.option("--limit", type=int, default=20, show_default=True)
+@click.option(
+    "--all-pages",
+    is_flag=True,
+    help="Also return listing pages (channel pages, calendars), ranked after every article.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (cells safe to open in a spreadsheet).")
 def search(
     db_path: Path,
     query: str,
@@ -24,16 +33,31 @@ def search(
     since: str | None,
     until: str | None,
     limit: int,
+    all_pages: bool,
     as_json: bool,
+    as_csv: bool,
 ) -> None:
-    """Full-text search of article titles and text (Chinese words of two characters or more)."""
-    from archive.db.schema import open_archive
+    """Full-text search of article titles and text (Chinese words of two characters or more).
+
+    Articles with a publication date come first; among them, those with the query in the title,
+    then those that mention it most often. Boilerplate (the subscription block, navigation) is
+    never searched.
+    """
+    from archive.db.cells import write_csv
+    from archive.db.schema import open_for_reading
     from archive.db.search import search as run_search
 
-    db = open_archive(db_path, readonly=True)
-    hits = run_search(db, query, section=section, since=since, until=until, limit=limit)
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    db = open_for_reading(db_path)
+    hits = run_search(
+        db, query, section=section, since=since, until=until, limit=limit, include_listings=all_pages
+    )
     if as_json:
         print_json([as_dict(hit) for hit in hits])
+        return
+    if as_csv:
+        write_csv([as_dict(hit) for hit in hits], SEARCH_CSV_COLUMNS, sys.stdout)
         return
     if not hits:
         click.echo("No articles found.")
@@ -52,15 +76,15 @@ def search(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(db_path: Path, url: str, as_json: bool) -> None:
     """Show the archived article at URL: metadata, text, images, boilerplate and captures."""
-    from archive.db.schema import open_archive
+    from archive.db.schema import open_for_reading
     from archive.db.show import show_url
 
-    db = open_archive(db_path, readonly=True)
+    db = open_for_reading(db_path)
     record = show_url(db, url)
     if record is None:
         raise click.ClickException(f"{url} is not in the archive")
     if as_json:
-        print_json(record)
+        print_json({**record, "history_command": f"minzu-archive history {db_path} {url}"})
         return
     click.echo(record["title"] or "(no title)")
     click.echo(f"{record['published'] or ''}  {' > '.join(record['breadcrumb'])}  {record['url']}\n")
@@ -69,4 +93,5 @@ def show(db_path: Path, url: str, as_json: bool) -> None:
         click.echo(f"\n[image] {image['src']}  {image.get('caption') or ''}")
     for block in record["boilerplate"]:
         click.echo(f"\n[boilerplate: {block['kind']}] {block['text'].splitlines()[0]} …")
-    click.echo(f"\n{len(record['captures'])} capture(s)")
+    count = len(record["captures"])
+    click.echo(f"\n{count} capture{'s' if count != 1 else ''}: minzu-archive history {db_path} {url}")

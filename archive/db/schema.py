@@ -254,6 +254,64 @@ def _full_text_search(db: Database) -> None:
     )
 
 
+# A page whose extracted text is mostly the anchor text of links inside the body is a listing (a channel
+# page, a calendar month, a topic page), whatever the extractor's status says: 0.4 sits between the
+# listings of the site (0.49-0.68) and its articles (0.0-0.1). The link-density idea is Readability's.
+LISTING_LINK_SHARE = 0.4
+# Below this many characters of text a page is a stub (the home page, an empty calendar month): the site's
+# shortest real article has several hundred.
+SHORT_TEXT_CHARS = 100
+
+
+@REGISTRY.register(4, "reading views")
+def _reading_views(db: Database) -> None:
+    _run(
+        db,
+        [
+            # Every article row with what a reader needs to rank and filter it: the capture time, the
+            # share of its text that is link text (listings), and a page kind derived from both.
+            f"""CREATE VIEW article_pages AS
+                SELECT capture_id, url, status, title, published, section, author, fetched_at, text_chars,
+                       link_chars, round(CAST(link_chars AS REAL) / max(text_chars, 1), 3) AS link_share,
+                       CASE
+                           WHEN status <> 'ok' THEN status
+                           WHEN link_chars >= {LISTING_LINK_SHARE} * max(text_chars, 1) THEN 'listing'
+                           WHEN text_chars < {SHORT_TEXT_CHARS} THEN 'short'
+                           WHEN published IS NULL THEN 'undated'
+                           ELSE 'article'
+                       END AS page_kind
+                FROM (
+                    SELECT a.capture_id, a.url, a.status, a.title, a.published, a.section, a.author,
+                           c.fetched_at, coalesce(length(a.text), 0) AS text_chars,
+                           (SELECT coalesce(sum(length(l.text)), 0) FROM links l
+                            WHERE l.capture_id = a.capture_id AND l.rel = 'body') AS link_chars
+                    FROM articles a JOIN captures c ON c.record_id = a.capture_id)""",
+            # The newest extraction of each URL, preferring an ``ok`` one (a later failed fetch must
+            # not hide the article), ties broken by record id.
+            """CREATE VIEW latest_articles AS
+                SELECT * FROM (
+                    SELECT p.*, row_number() OVER (
+                        PARTITION BY p.url
+                        ORDER BY p.status = 'ok' DESC, p.fetched_at DESC, p.capture_id DESC) AS _rank
+                    FROM article_pages p)
+                WHERE _rank = 1""",
+            """CREATE VIEW articles_per_section_month AS
+                SELECT coalesce(section, '') AS section, substr(published, 1, 7) AS month,
+                       count(*) AS articles
+                FROM latest_articles WHERE page_kind = 'article'
+                GROUP BY 1, 2""",
+            # Every capture of every URL with its extraction (if any): the raw material of `history`.
+            """CREATE VIEW capture_history AS
+                SELECT c.url, c.fetched_at, c.record_id, c.record_type, c.status AS http_status,
+                       c.mime_type, c.payload_digest, c.refers_to, c.warc_filename, c.warc_offset,
+                       c.run_id, a.status AS article_status, a.title, a.published,
+                       length(a.text) AS text_chars
+                FROM captures c LEFT JOIN articles a ON a.capture_id = c.record_id
+                WHERE c.record_type IN ('response', 'revisit', 'resource')""",
+        ],
+    )
+
+
 LATEST_VERSION = REGISTRY.latest_version
 
 
@@ -284,3 +342,25 @@ def open_archive(path: Path | str, *, readonly: bool = False) -> Database:
         migrate(db, REGISTRY.ordered())
     register_functions(conn)
     return db
+
+
+def open_for_reading(path: Path | str) -> Database:
+    """Open an archive read-only for the commands that only read it, upgrading it in place first if
+    it was built by an older version (new migrations only add tables and views, never rewrite rows).
+
+    A file that cannot be upgraded (read-only media, another writer holding the lock) raises
+    :class:`ArchiveSchemaError` with the reason, rather than answering from a schema it lacks.
+    """
+    conn = connect(path, readonly=True)
+    try:
+        missing = {m.version for m in REGISTRY.ordered()} - applied_versions(Database(conn))
+    finally:
+        conn.close()
+    if missing:
+        try:
+            open_archive(path).close()
+        except sqlite3.Error as error:
+            raise ArchiveSchemaError(
+                f"{path}: cannot apply schema migrations {sorted(missing)}: {error}"
+            ) from error
+    return open_archive(path, readonly=True)

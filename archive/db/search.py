@@ -3,7 +3,16 @@
 The FTS5 table ``articles_fts`` holds the *shadow* form of title and text built by
 :mod:`archive.db.cjk` (one token per CJK character, boundary tokens at punctuation). A query is
 turned into phrases the same way, so a run of CJK characters matches exactly the articles that
-contain it, ranked by bm25 (title weighted above text). Snippets are cut from the original text.
+contain it. Snippets are cut from the original text.
+
+Ranking, in order (each key breaks the ties of the one before; docs/schema.md says why):
+
+1. page kind (view ``article_pages``): dated articles, then undated pages, then short stubs, then
+   listings (pages whose text is mostly link titles; left out unless asked for);
+2. pages whose title contains the query before the others;
+3. how often the query occurs in the text (on a magazine site, the article *about* 海西 says it often);
+4. bm25 (title weighted 4x), which favours the shorter of two texts with equal counts;
+5. newest publication date, then URL, so that equal scores come back in a stable order.
 """
 
 from __future__ import annotations
@@ -20,6 +29,9 @@ TEXT_WEIGHT = 1.0
 SNIPPET_BEFORE = 30
 SNIPPET_AFTER = 90
 HIGHLIGHT = ("【", "】")
+# Rank of each page kind (see the view ``article_pages``); kinds missing here are never returned.
+KIND_RANK = {"article": 0, "undated": 1, "short": 2, "listing": 3}
+DEFAULT_KINDS = ("article", "undated", "short")
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class SearchHit:
     snippet: str
     score: float
     capture_id: str
+    page_kind: str = "article"
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
@@ -43,6 +56,25 @@ def register_functions(conn: sqlite3.Connection) -> None:
     """
     conn.create_function("cjk_query", 1, lambda text: match_expression(text or ""), deterministic=True)
     conn.create_function("cjk_shadow", 1, shadow_text, deterministic=True)
+    conn.create_function("cjk_hits", 2, count_hits, deterministic=True)
+    conn.create_function(
+        "cjk_snippet",
+        2,
+        lambda text, query: make_snippet(text or "", query_terms(query or "")),
+        deterministic=True,
+    )
+
+
+def count_hits(shadow: str | None, query: str | None) -> int:
+    """How many times the terms of ``query`` occur in an indexed (shadow) column, summed over terms.
+
+    The shadow text is space-separated tokens, so counting `` 海 西 `` inside it counts whole-token
+    matches, exactly what the MATCH expression matched.
+    """
+    if not shadow or not query:
+        return 0
+    padded = f" {shadow} "
+    return sum(padded.count(" " + " ".join(tokens) + " ") for tokens in query_terms(query))
 
 
 def index_article(db: Database, capture_id: str, title: str | None, text: str | None) -> None:
@@ -79,6 +111,34 @@ def _article_rowid(db: Database, capture_id: str) -> int:
     return row[0]
 
 
+SEARCH_SQL = """
+    WITH scored AS MATERIALIZED (
+        SELECT p.capture_id, p.url, p.title, p.published, p.section, a.text, p.fetched_at, p.page_kind,
+               -bm25(articles_fts, 0.0, :title_weight, :text_weight) AS score,
+               cjk_hits(articles_fts.title, :query) AS title_hits,
+               cjk_hits(articles_fts.text, :query) AS text_hits
+        FROM articles_fts
+        JOIN articles a ON a.rowid = articles_fts.rowid
+        JOIN article_pages p ON p.capture_id = a.capture_id
+        WHERE {where}
+    ),
+    matches AS (
+        SELECT *, row_number() OVER (
+            PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
+        FROM scored
+    )
+    SELECT capture_id, url, title, published, section, text, score, page_kind
+    FROM matches WHERE version_rank = 1
+    ORDER BY {kind_rank}, title_hits > 0 DESC, text_hits DESC, score DESC, published DESC, url
+    LIMIT :limit"""
+
+
+def kind_rank_sql(column: str = "page_kind") -> str:
+    """A SQL expression ordering page kinds as :data:`KIND_RANK` does (shared with the Datasette query)."""
+    cases = " ".join(f"WHEN '{kind}' THEN {rank}" for kind, rank in KIND_RANK.items())
+    return f"CASE {column} {cases} ELSE {len(KIND_RANK)} END"
+
+
 def search(
     db: Database,
     query: str,
@@ -87,19 +147,28 @@ def search(
     since: str | None = None,
     until: str | None = None,
     limit: int = 20,
+    include_listings: bool = False,
 ) -> list[SearchHit]:
-    """Articles matching every term of ``query``, best first, one hit per URL.
+    """Articles matching every term of ``query``, best first (see the module docstring), one hit per URL.
 
     Terms are separated by whitespace; "double quotes" keep a phrase with spaces together. When
     several captures of a URL match, the newest matching one is returned. ``since`` and ``until``
     are inclusive ISO dates (or prefixes such as ``2018`` or ``2018-05``) compared to ``published``.
+    Listing pages (channel pages, calendars: their text is mostly links to articles) match too, but
+    only come back with ``include_listings``, after every other page.
     """
     expression = match_expression(query)
     if not expression:
         return []
-    where = ["articles_fts MATCH :expression", "a.status = 'ok'"]
+    kinds = (*DEFAULT_KINDS, "listing") if include_listings else DEFAULT_KINDS
+    where = [
+        "articles_fts MATCH :expression",
+        "a.status = 'ok'",
+        f"p.page_kind IN ({', '.join(repr(kind) for kind in kinds)})",
+    ]
     params: dict[str, object] = {
         "expression": expression,
+        "query": query,
         "title_weight": TITLE_WEIGHT,
         "text_weight": TEXT_WEIGHT,
         "limit": limit,
@@ -113,24 +182,7 @@ def search(
     if until is not None:
         where.append("substr(a.published, 1, length(:until)) <= :until")
         params["until"] = until
-    sql = f"""
-        WITH scored AS MATERIALIZED (
-            SELECT a.capture_id, a.url, a.title, a.published, a.section, a.text, c.fetched_at,
-                   -bm25(articles_fts, 0.0, :title_weight, :text_weight) AS score
-            FROM articles_fts
-            JOIN articles a ON a.rowid = articles_fts.rowid
-            JOIN captures c ON c.record_id = a.capture_id
-            WHERE {" AND ".join(where)}
-        ),
-        matches AS (
-            SELECT *, row_number() OVER (
-                PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
-            FROM scored
-        )
-        SELECT capture_id, url, title, published, section, text, score
-        FROM matches WHERE version_rank = 1
-        ORDER BY score DESC, published DESC, url
-        LIMIT :limit"""
+    sql = SEARCH_SQL.format(where=" AND ".join(where), kind_rank=kind_rank_sql())
     terms = query_terms(query)
     return [
         SearchHit(
@@ -141,6 +193,7 @@ def search(
             snippet=make_snippet(row[5] or "", terms) or (row[2] or ""),
             score=row[6],
             capture_id=row[0],
+            page_kind=row[7],
         )
         for row in db.execute(sql, params).fetchall()
     ]

@@ -23,6 +23,8 @@ DATE_LABEL = re.compile(
     r"Published|Posted|Date)\s*[:：]?\s*$",
     re.IGNORECASE,
 )
+# "[引用日期2014-05-19]", "访问日期": when a reference was consulted, not when the page was published.
+_CONSULTED = re.compile(r"(引用|访问|检索|查阅|浏览|获取|Accessed|Retrieved)\s*$", re.IGNORECASE)
 _PREFERRED_LABELS = ("发布", "发表", "发稿", "发文", "刊发", "出版", "Published", "Posted")
 _EARLIEST = dt.date(1990, 1, 1)
 _NEAR_TITLE_LINES = 8
@@ -58,7 +60,10 @@ def parse_date(text: str, latest: dt.date | None = None) -> str | None:
 def labelled_date(text: str, latest: dt.date | None = None) -> tuple[str, str] | None:
     """(iso, label) for a date that a label such as 发布日期 introduces in this line."""
     for match in DATE_PATTERN.finditer(text):
-        label = DATE_LABEL.search(text[max(0, match.start() - 12) : match.start()])
+        window = text[max(0, match.start() - 16) : match.start()]
+        label = DATE_LABEL.search(window)
+        if label and _CONSULTED.search(window[: label.start()]):
+            continue
         if label and (day := _valid(match, latest)):
             return to_iso(match, day), label.group(1)
     return None

@@ -16,11 +16,19 @@ from lxml import etree
 
 from .agreement import reconcile
 from .boilerplate import find_blocks
-from .bylines import Byline, is_byline_line, parse_byline, trailing_signature
+from .bylines import (
+    Byline,
+    bare_name,
+    clean_names,
+    is_byline_line,
+    parse_byline_lines,
+    trailing_signature,
+)
 from .charset import decode_html, strip_xml_declaration
+from .classify import is_prose, not_article_reason, page_shape
 from .container import find_container
 from .dates import find_text_date, find_year_month, labelled_date, parse_date
-from .images import attach_captions
+from .images import attach_captions, is_caption_line
 from .lines import ImageItem, Item, TextLine, read_lines
 from .links import collect_links
 from .navigation import BREADCRUMB_LABEL, find_breadcrumb, section_from
@@ -28,7 +36,7 @@ from .options import ExtractOptions
 from .profiles import SiteProfile, select_profile
 from .result import Extraction
 from .titles import choose_title
-from .trafilatura_pass import TrafilaturaResult, run_trafilatura
+from .trafilatura_pass import TrafilaturaResult, find_html_date, run_trafilatura
 
 
 def _version(package: str) -> str:
@@ -48,6 +56,8 @@ _HEADING_END = re.compile(r"[。；;，,：:！!？?]$")
 _MAX_HEADING = 60
 _HEAD_ZONE = 6  # lines at either end of the body where metadata lines (date, byline) are looked for
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_SIGNATURE_LINES = 3  # "（袁源）" may sit on its own line, under the last paragraph or a closing note
+_AUTHOR_META = ("author", "article:author", "citation_author", "citation_authors", "dc.creator", "DC.creator")
 
 
 def extract_page(
@@ -83,9 +93,14 @@ def _looks_binary(body: bytes) -> bool:
     return b"\x00" in head or sum(1 for b in head if b < 9 or 13 < b < 32) > len(head) * 0.05
 
 
+# Comments and processing instructions are dropped at parse time, as trafilatura's own parser does:
+# the tree is shared with trafilatura, which cuts a paragraph short at a comment inside it.
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+
+
 def _parse(text: str) -> etree._Element | None:
     try:
-        root = lxml.html.document_fromstring(strip_xml_declaration(text))
+        root = lxml.html.document_fromstring(strip_xml_declaration(text), parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
     return root
@@ -112,13 +127,18 @@ def _extract_into(
     base_url = _base_url(root, url)
     page = _PageReader(root, url, base_url, profile, capture_date, options, result)
     page.run(decoded.text)
-    if sum(len(p) for p in result.paragraphs) < options.min_body_chars:
+    if result.status == "ok" and sum(len(p) for p in result.paragraphs) < options.min_body_chars:
         _refuse(result, "not-article", "no article text found")
 
 
 def _base_url(root: etree._Element, url: str) -> str:
     base = root.xpath("//base/@href")
     return str(base[0]).strip() if base and str(base[0]).strip() else url
+
+
+def _not_captions(lines: list[TextLine]) -> list[str]:
+    """Photo credits ("街景 通讯员 张三/摄") name the photographer, not the writer."""
+    return [line.text for line in lines if not is_caption_line(line.text)]
 
 
 def _meta(root: etree._Element, *names: str) -> str | None:
@@ -199,9 +219,24 @@ class _PageReader:
         self._date(free_lines, lines)
         self._byline(free_lines, lines)
         result.language = self._language()
+        self._classify(free_lines)
         if self.options.include_links:
             regions = self._link_regions(container, breadcrumb, blocks)
             result.links = collect_links(self.root, self.base_url, regions)
+
+    def _classify(self, free_lines: list[TextLine]) -> None:
+        """Listings and index pages keep their rows (links, title) but lose the article-only fields."""
+        by_text = {line.text: line for line in free_lines}
+        body = [by_text.get(text) or TextLine(text, self.root) for text in self.result.paragraphs]
+        reason = not_article_reason(page_shape(body))
+        if reason is None:
+            return
+        result = self.result
+        result.status, result.error = "not-article", reason
+        result.rules["status"] = "shape:" + ("no-prose" if reason.startswith("no prose") else "listing")
+        result.published = result.author = result.source = result.editor = None
+        for name in ("published", "author", "source", "editor"):
+            result.rules.pop(name, None)
 
     # -- body -------------------------------------------------------------------------------
     def _container(self) -> tuple[etree._Element | None, str]:
@@ -216,6 +251,10 @@ class _PageReader:
         edge = set(text_positions[:_HEAD_ZONE] + text_positions[-_HEAD_ZONE:])
         kept: list[Item] = []
         for index, item in enumerate(items):
+            after_image = index > 0 and isinstance(items[index - 1], ImageItem)
+            if after_image and isinstance(item, TextLine) and is_caption_line(item.text):
+                kept.append(item)  # "县城一角 通讯员 张三/摄" credits a photo; it is not the article's byline
+                continue
             if isinstance(item, TextLine) and index in edge and self._is_metadata_line(item.text, title):
                 continue
             kept.append(item)
@@ -273,8 +312,7 @@ class _PageReader:
         if found is not None:
             result.published, result.rules["published"] = found
             return
-        extracted = self.trafilatura()
-        guessed = extracted.date if extracted is not None else None
+        guessed = find_html_date(self.root, self.url, self.capture_date)
         if guessed is None or guessed.endswith("-01-01"):
             # htmldate falls back to 1 January when it only knows the year; an issue date is better.
             edges = [*body_lines[:_HEAD_ZONE], *body_lines[-_HEAD_ZONE:]]
@@ -297,14 +335,32 @@ class _PageReader:
             last := next((i for i, ln in enumerate(page_lines) if ln is body_lines[-1]), None)
         ):
             footer = page_lines[last + 1 : last + 1 + _HEAD_ZONE]
-        for line in [*header, *body_lines[-_HEAD_ZONE:], *footer]:
-            byline.merge(parse_byline(line.text))
-        if byline.author is None and body_lines:
-            byline.merge(trailing_signature(body_lines[-1].text))
-        if byline.author is None and (meta_author := _meta(self.root, "author", "article:author")):
-            byline.merge(Byline(author=meta_author, rules={"author": "meta:author"}))
+        byline.merge(parse_byline_lines(_not_captions(header)))
+        byline.merge(parse_byline_lines(_not_captions(body_lines[-_HEAD_ZONE:])))
+        if byline.author is None:
+            byline.merge(self._bare_name(page_lines, body_lines))
+        if byline.author is None:
+            for line in reversed(body_lines[-_SIGNATURE_LINES:]):
+                byline.merge(trailing_signature(line.text))
+        byline.merge(parse_byline_lines(_not_captions(footer)))
+        if byline.author is None and (meta_author := _meta(self.root, *_AUTHOR_META)):
+            cleaned = clean_names(meta_author) if _CJK.search(meta_author) else meta_author
+            byline.merge(Byline(author=cleaned, rules={"author": "meta:author"}))
         result.author, result.source, result.editor = byline.author, byline.source, byline.editor
         result.rules.update(byline.rules)
+
+    def _bare_name(self, page_lines: list[TextLine], body_lines: list[TextLine]) -> Byline:
+        """A name alone on the line right under the headline: under the title line of the page, or under
+        a short heading that opens the body (pages whose ``<title>`` says nothing useful)."""
+        candidates: list[TextLine] = []
+        if (title_index := self._title_index(page_lines)) is not None and title_index + 1 < len(page_lines):
+            candidates.append(page_lines[title_index + 1])
+        if len(body_lines) > 1 and len(body_lines[0].text) <= _MAX_HEADING and not is_prose(body_lines[0]):
+            candidates.append(body_lines[1])
+        for line in candidates:
+            if line.link_share == 0 and (found := bare_name(line.text)).author:
+                return found
+        return Byline()
 
     def _language(self) -> str | None:
         text = "".join(self.result.paragraphs)

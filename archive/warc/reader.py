@@ -45,7 +45,16 @@ SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
 _COPY_CHUNK = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _WARC_START = b"WARC/"
-_PARSE_ERRORS = (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, ValueError, zlib.error)
+# AttributeError and TypeError: warcio raises them on a header block without the fields it expects.
+_PARSE_ERRORS = (
+    ArchiveLoadFailed,
+    StatusAndHeadersParserException,
+    EOFError,
+    ValueError,
+    zlib.error,
+    AttributeError,
+    TypeError,
+)
 
 
 class WarcReadError(Exception):
