@@ -2,7 +2,12 @@
 
 Order of work: decode, parse, read the page as lines, set boilerplate blocks aside, find the body
 container (site profile first, then the generic vote), then metadata from the lines (breadcrumb, title,
-date, byline) with trafilatura/htmldate as the fallback for what the lines do not say.
+date, byline) with trafilatura/htmldate as the fallback for what the lines do not say, and last the page
+classification (listings, home pages and calendars are "not-article": stored, never indexed).
+
+trafilatura runs only when it is needed (a generic container to check, body-only, without its metadata
+pass) and htmldate only when no date line was found: most of their cost is skipped on the site's own
+pages, and our time per page stays below plain trafilatura's on the Chinese set.
 """
 
 from __future__ import annotations

@@ -1,0 +1,182 @@
+"""Boilerplate the archive recognises from other pages of the same site, without a known opening phrase.
+
+A line that a reader sees on page after page of one host (a copyright line, a share bar, a recurring
+notice) is not article text, whatever its words. One page alone cannot tell, so this runs as a pass over
+the whole archive, after ingest:
+
+1. ``repeated_lines`` counts, per host, on how many distinct pages each line appears (a page is counted
+   once however often it was captured, and two URLs with the very same text count as one page);
+2. ``remove_site_repeats`` (a pure function) moves every run of such lines out of one page's text into a
+   boilerplate block of kind ``site-repeat``;
+3. ``reextract_site(db)`` does both over the articles in the database and returns the changed
+   extractions, for the caller to store with ``write_extraction``.
+
+The result depends only on the set of pages in the archive, never on the order they were ingested in.
+Lines already moved by an earlier pass still count (they are read back from the ``site-repeat``
+blocks), so running the pass twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from .result import BoilerplateBlock, Extraction, ImageRef, LinkRef
+
+KIND = "site-repeat"
+MIN_OTHER_PAGES = 3  # a line must appear on at least this many other pages of the host
+MIN_RUN_CHARS = 10  # a short repeated line ("结语", "一、") alone is more likely a heading than chrome
+
+
+def normalize_line(text: str) -> str:
+    """Whitespace collapsed (U+3000 indents included), as the boilerplate table stores block text."""
+    return " ".join(text.split())
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def repeated_lines(
+    pages: Iterable[tuple[str, Iterable[str]]], min_other_pages: int = MIN_OTHER_PAGES
+) -> dict[str, frozenset[str]]:
+    """Per host, the lines found on more than ``min_other_pages`` distinct pages.
+
+    ``pages`` are (url, lines) pairs; captures of one URL and copies of one text under several URLs
+    each count once, so a re-crawl or a redirect alias does not turn an article into boilerplate.
+    """
+    texts_seen: set[tuple[str, str]] = set()
+    urls_by_line: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for url, lines in pages:
+        host = host_of(url)
+        normalized = [line for line in map(normalize_line, lines) if line]
+        digest = hashlib.sha1("\n".join(normalized).encode("utf-8")).hexdigest()
+        if (host, digest) in texts_seen:
+            continue
+        texts_seen.add((host, digest))
+        for line in set(normalized):
+            urls_by_line[host][line].add(url)
+    return {
+        host: frozenset(line for line, urls in lines.items() if len(urls) > min_other_pages)
+        for host, lines in urls_by_line.items()
+    }
+
+
+def remove_site_repeats(extraction: Extraction, repeated: frozenset[str]) -> Extraction | None:
+    """The extraction with runs of repeated lines moved to ``site-repeat`` blocks, or None if unchanged."""
+    runs: list[list[int]] = []
+    for index, paragraph in enumerate(extraction.paragraphs):
+        if normalize_line(paragraph) not in repeated:
+            continue
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    headings = set(extraction.section_headings)
+    runs = [
+        run
+        for run in runs
+        if sum(len(extraction.paragraphs[i]) for i in run) >= MIN_RUN_CHARS
+        and not all(extraction.paragraphs[i] in headings for i in run)  # shared headings of a series
+    ]
+    if not runs:
+        return None
+    taken = {index for run in runs for index in run}
+    kept = [p for i, p in enumerate(extraction.paragraphs) if i not in taken]
+    if not kept:
+        return None  # every line repeats: a page of chrome only, better judged by the page classifier
+    blocks = [BoilerplateBlock(KIND, tuple(extraction.paragraphs[i] for i in run)) for run in runs]
+    kept_set = set(kept)
+    rules = dict(extraction.rules)
+    rules["boilerplate:site-repeat"] = f"site-repeat:>{MIN_OTHER_PAGES}-other-pages"
+    return dataclasses.replace(
+        extraction,
+        paragraphs=kept,
+        section_headings=[h for h in extraction.section_headings if h in kept_set],
+        boilerplate=[*extraction.boilerplate, *blocks],
+        rules=rules,
+    )
+
+
+# -- the pass over the archive --------------------------------------------------------------------
+
+
+def _loads(value: str | None, default: Any) -> Any:
+    return json.loads(value) if value else default
+
+
+def _extraction_from_rows(
+    row: Mapping[str, Any],
+    images: list[Mapping[str, Any]],
+    links: list[Mapping[str, Any]],
+    blocks: list[Mapping[str, Any]],
+) -> Extraction:
+    """An Extraction rebuilt from its stored rows (what ``write_extraction`` wrote)."""
+    return Extraction(
+        url=row["url"],
+        status=row["status"],
+        error=row["error"],
+        title=row["title"],
+        published=row["published"],
+        author=row["author"],
+        source=row["source"],
+        editor=row["editor"],
+        section=row["section"],
+        breadcrumb=_loads(row["breadcrumb"], []),
+        paragraphs=[line for line in (row["text"] or "").split("\n") if line],
+        section_headings=_loads(row["section_headings"], []),
+        images=[ImageRef(i["src"], i["caption"], i["alt"]) for i in images],
+        boilerplate=[BoilerplateBlock(b["kind"], tuple(b["text"].split("\n"))) for b in blocks],
+        links=[LinkRef(link["url"], link["text"] or "", link["rel"] or "") for link in links],
+        language=row["language"],
+        rules=_loads(row["rules"], {}),
+        extractor=row["extractor"] or "minzu-archive",
+        extractor_version=row["extractor_version"] or "",
+        options=_loads(row["options"], {}),
+    )
+
+
+def _grouped(db: Any, sql: str) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in db.query(sql):
+        grouped[row["capture_id"]].append(row)
+    return grouped
+
+
+def reextract_site(db: Any, min_other_pages: int = MIN_OTHER_PAGES) -> dict[str, Extraction]:
+    """Changed extractions by capture id, for every "ok" article that holds lines repeated across
+    its host. ``db`` is the archive's ``sqlite_utils.Database``; nothing is written here."""
+    articles = list(db.query("SELECT * FROM articles ORDER BY capture_id"))
+    blocks = _grouped(
+        db,
+        "SELECT o.capture_id, o.position, b.kind, b.text FROM boilerplate_occurrences o "
+        "JOIN boilerplate_blocks b ON b.block_id = o.block_id ORDER BY o.capture_id, o.position",
+    )
+
+    def page_lines(row: Mapping[str, Any]) -> list[str]:
+        moved = [b["text"] for b in blocks.get(row["capture_id"], []) if b["kind"] == KIND]
+        return [*(row["text"] or "").split("\n"), *"\n".join(moved).split("\n")]
+
+    repeated = repeated_lines(((row["url"], page_lines(row)) for row in articles), min_other_pages)
+    images = _grouped(db, "SELECT * FROM images ORDER BY capture_id, position")
+    links = _grouped(db, "SELECT * FROM links ORDER BY capture_id, position")
+    changed: dict[str, Extraction] = {}
+    for row in articles:
+        lines = repeated.get(host_of(row["url"]))
+        if row["status"] != "ok" or not lines:
+            continue
+        capture = row["capture_id"]
+        stored = _extraction_from_rows(
+            row, images.get(capture, []), links.get(capture, []), blocks.get(capture, [])
+        )
+        if (cleaned := remove_site_repeats(stored, lines)) is not None:
+            changed[capture] = cleaned
+    return changed
+
+
+__all__ = ["KIND", "reextract_site", "remove_site_repeats", "repeated_lines"]
