@@ -26,7 +26,16 @@ TABLES = {
     "ingest_problems",
     "articles_fts",
 }
-VIEWS = {"warc_files", "latest_captures", "article_images", "boilerplate_pages"}
+VIEWS = {
+    "warc_files",
+    "latest_captures",
+    "article_images",
+    "boilerplate_pages",
+    "article_pages",
+    "latest_articles",
+    "articles_per_section_month",
+    "capture_history",
+}
 
 
 def index_columns(db: Database) -> set[tuple[str, str]]:

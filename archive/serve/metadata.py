@@ -1,0 +1,117 @@
+"""Datasette metadata for an archive: what the reader sees (title, descriptions), the facets and the
+canned queries. Built in code because the database name (the file's stem) is part of the keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archive.db.search import TEXT_WEIGHT, TITLE_WEIGHT, kind_rank_sql
+
+TITLE = "《中国民族》网站档案"
+DESCRIPTION = (
+    "An archive of www.56-china.com.cn, the website of 《中国民族》 magazine, built from WARC files by "
+    "minzu-archive. Search articles in Chinese (two characters or more) with the search query or the "
+    "search box of the articles table; every capture keeps its WARC file and offset."
+)
+
+# The CLI's ranking (archive.db.search), over the newest matching capture of each URL; listings left out.
+SEARCH_SQL = f"""WITH matched AS MATERIALIZED (
+    SELECT p.url, p.title, p.published, p.section, p.page_kind, p.fetched_at, p.capture_id,
+           cjk_snippet(a.text, :q) AS snippet,
+           -bm25(articles_fts, 0.0, {TITLE_WEIGHT}, {TEXT_WEIGHT}) AS score,
+           cjk_hits(articles_fts.title, :q) AS title_hits,
+           cjk_hits(articles_fts.text, :q) AS text_hits
+    FROM articles_fts
+    JOIN articles a ON a.rowid = articles_fts.rowid
+    JOIN article_pages p ON p.capture_id = a.capture_id
+    WHERE articles_fts MATCH coalesce(nullif(cjk_query(:q), ''), '""')
+      AND p.page_kind IN ('article', 'undated', 'short')
+),
+newest AS (
+    SELECT *, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
+    FROM matched
+)
+SELECT title, url, published, section, snippet, round(score, 4) AS bm25, page_kind, capture_id
+FROM newest WHERE version_rank = 1
+ORDER BY {kind_rank_sql()}, title_hits > 0 DESC, text_hits DESC, score DESC, published DESC, url
+LIMIT 100"""
+
+SECTION_SQL = """SELECT published, title, url, author, text_chars, capture_id
+FROM latest_articles
+WHERE page_kind = 'article' AND section = :section
+  AND (:since = '' OR substr(published, 1, length(:since)) >= :since)
+  AND (:until = '' OR substr(published, 1, length(:until)) <= :until)
+ORDER BY published DESC, url"""
+
+CAPTURES_SQL = """SELECT fetched_at, record_type, http_status, mime_type, article_status, title, text_chars,
+       payload_digest, warc_filename, warc_offset, record_id, run_id
+FROM capture_history WHERE url = :url ORDER BY fetched_at, record_id"""
+
+
+def archive_metadata(database: str) -> dict[str, Any]:
+    """Metadata for one archive served under the name ``database``."""
+    return {
+        "title": TITLE,
+        "description": DESCRIPTION,
+        "source": "www.56-china.com.cn",
+        "source_url": "http://www.56-china.com.cn/",
+        "plugins": {"minzu-archive": {"archive_databases": [database]}},
+        "databases": {
+            database: {
+                "title": TITLE,
+                "description": DESCRIPTION,
+                "tables": {
+                    "articles": {
+                        "description": "One row per extracted HTML capture; search box: Chinese full text.",
+                        "fts_table": "articles_fts",
+                        "fts_pk": "rowid",
+                        "facets": ["section", {"date": "published"}, "status"],
+                        "sort_desc": "published",
+                        "label_column": "title",
+                    },
+                    "article_pages": {
+                        "description": "Articles with their kind (article, listing, short, undated) and link share.",
+                        "facets": ["page_kind", "section", {"date": "published"}, "status"],
+                    },
+                    "latest_articles": {
+                        "description": "The newest extraction of each URL.",
+                        "facets": ["page_kind", "section", {"date": "published"}],
+                    },
+                    "captures": {
+                        "description": "One row per response, revisit or resource record.",
+                        "facets": ["mime_type", "status", "record_type"],
+                        "sort_desc": "fetched_at",
+                    },
+                    "capture_history": {"facets": ["record_type", "http_status", "mime_type"]},
+                    "articles_per_section_month": {"facets": ["section"]},
+                    "articles_fts": {"hidden": True},
+                },
+                "queries": {
+                    "search": {
+                        "title": "Search articles (全文检索)",
+                        "description": "Articles containing every word of q, best first, "
+                        "with the match marked 【like this】.",
+                        "sql": SEARCH_SQL,
+                        "hide_sql": True,
+                        "params": ["q"],
+                    },
+                    "section_articles": {
+                        "title": "Articles of a section in a date range",
+                        "description": "section: e.g. 示范创建; since/until: YYYY, YYYY-MM or "
+                        "YYYY-MM-DD, inclusive; leave empty for no bound.",
+                        "sql": SECTION_SQL,
+                        "hide_sql": True,
+                        "params": ["section", "since", "until"],
+                    },
+                    "url_captures": {
+                        "title": "Captures of a URL",
+                        "description": "Every capture of url over time, with its WARC location.",
+                        "sql": CAPTURES_SQL,
+                        "hide_sql": True,
+                        "params": ["url"],
+                    },
+                },
+            }
+        },
+    }
