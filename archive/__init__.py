@@ -1,3 +1,3 @@
 """minzu-archive: the library (WARC, extraction, SQLite). It never imports Scrapy or Twisted."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

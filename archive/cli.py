@@ -10,8 +10,12 @@ import click
 
 from archive import __version__
 from archive.commands.crawling import crawl, demo
+from archive.commands.export import export
+from archive.commands.extract import extract
+from archive.commands.history import history
 from archive.commands.reading import search, show
 from archive.commands.rebuild import rebuild
+from archive.commands.serve import serve
 from archive.commands.warc_tools import check, replay
 
 
@@ -21,7 +25,7 @@ def cli() -> None:
     """Archive the website of 《中国民族》 magazine into WARC files and a searchable SQLite archive."""
 
 
-for command in (demo, crawl, search, show, check, replay, rebuild):
+for command in (demo, crawl, search, show, history, extract, serve, export, check, replay, rebuild):
     cli.add_command(command)
 
 

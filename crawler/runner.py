@@ -19,6 +19,7 @@ from crawler.spiders.minzu import REAL_SITE_START_URLS, MinzuSpider
 # The site model answers on loopback in milliseconds: politeness delays would only slow the demo down.
 DEMO_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,
+    "ARCHIVE_RETRY_BACKOFF": 0.2,
     "AUTOTHROTTLE_START_DELAY": 0.0,
     "AUTOTHROTTLE_MAX_DELAY": 0.25,
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,

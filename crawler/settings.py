@@ -5,13 +5,15 @@ at most two requests at a time per host, a delay between requests. The demo (a s
 overrides the delays in `crawler.runner.demo_settings`; nothing else changes between the two.
 """
 
+from archive import __version__
+
 BOT_NAME = "minzu-archive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-ADDONS = {"crawler.addon.ArchiveAddon": 0}
+ADDONS = {"crawler.addon.ArchiveAddon": 0, "crawler.resilience.ResilienceAddon": 10}
 
-USER_AGENT = "minzu-archive/0.1 (+https://github.com/minzu-archive; archival crawler)"
+USER_AGENT = f"minzu-archive/{__version__} (archival crawler of www.56-china.com.cn)"
 ROBOTSTXT_OBEY = True
 
 # Politeness for the real site.

@@ -13,11 +13,11 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.utils.url import url_is_from_any_domain
 
 REAL_SITE_HOST = "www.56-china.com.cn"
 REAL_SITE_START_URLS = (
@@ -69,13 +69,22 @@ class MinzuSpider(Spider):
         super().__init__(**kwargs)
         self.start_urls = _as_list(start_urls) or list(REAL_SITE_START_URLS)
         self.allowed_domains = _as_list(allowed_domains) or [REAL_SITE_HOST]
+        # Scope is checked on host names here (the extractor's allow_domains would compare host:port).
         self.links = LinkExtractor(
-            allow_domains=self.allowed_domains,
             deny_extensions=[],  # attachments (.pdf, .doc, .xls) belong in the archive
             tags=("a", "area"),
             attrs=("href",),
             unique=True,
         )
+
+    def in_scope(self, url: str) -> bool:
+        """True when the URL's host is an allowed domain or one of its subdomains (any port)."""
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == domain or host.endswith("." + domain) for domain in self._scope_hosts)
+
+    @property
+    def _scope_hosts(self) -> list[str]:
+        return [domain.lower().split(":")[0] for domain in self.allowed_domains]
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
@@ -102,7 +111,7 @@ class MinzuSpider(Spider):
             urls = known_page_urls(db)
         finally:
             db.close()
-        in_scope = [url for url in urls if url_is_from_any_domain(url, self.allowed_domains)]
+        in_scope = [url for url in urls if self.in_scope(url)]
         self.crawler.stats.set_value("minzu/known_pages", len(in_scope))
         return in_scope
 
@@ -116,6 +125,8 @@ class MinzuSpider(Spider):
                 if url.startswith(("http://", "https://")):
                     yield Request(url, callback=self.parse, priority=10, meta={"page_kind": "requisite"})
         for link in self.links.extract_links(response):
+            if not self.in_scope(link.url):
+                continue
             kind = page_kind(link.url)
             priority = 5 if kind == "article" else 0
             yield Request(link.url, callback=self.parse, priority=priority, meta={"page_kind": kind})
