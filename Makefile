@@ -6,6 +6,8 @@ STAMP = $(VENV)/.installed
 # pywb, the replay tool the tests check our WARC files with, in a virtual environment of its own.
 PYWB_VENV ?= .venv-pywb
 PYWB_STAMP = $(PYWB_VENV)/.installed
+# Debian's Chromium for the browser test (Playwright drives it; no browser is downloaded).
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: install demo test lint eval clean
 
@@ -20,6 +22,9 @@ $(PYWB_STAMP):
 	$(PYWB_VENV)/bin/pip install --quiet pywb==2.10.0
 	touch $(PYWB_STAMP)
 
+$(CHROMIUM):
+	apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei
+
 install: $(STAMP)
 
 demo: $(STAMP)
@@ -29,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) $(PYWB_STAMP) lint
+test: $(STAMP) $(PYWB_STAMP) $(CHROMIUM) lint
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)
