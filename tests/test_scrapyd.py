@@ -202,7 +202,9 @@ def test_deploy_schedule_and_find_the_collection(
         ).fetchone()
         responses = db.execute("SELECT count(*) FROM captures WHERE record_type = 'response'").fetchone()[0]
     assert status == 200
-    assert 2 <= responses <= 12  # CLOSESPIDER_PAGECOUNT=5 (plus robots.txt and requests in flight)
+    # CLOSESPIDER_PAGECOUNT=5 stopped the crawl: requests already handed to the downloader (up to
+    # CONCURRENT_REQUESTS=8 in flight, more queued in the slot) still complete, far short of the ~145 URLs.
+    assert 2 <= responses <= 30
 
     served = site_model.requests[seen_before:]
     assert served and all(r.proxied for r in served)  # every request, robots.txt included, via the proxy
