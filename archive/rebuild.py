@@ -31,10 +31,10 @@ from archive.db.ingest import (
     SkippedRecord,
     extraction_inputs,
     ingest_record,
+    note_file_damage,
 )
 from archive.db.record_rows import capture_row, is_html_capture
 from archive.db.schema import open_archive
-from archive.db.upsert import upsert
 from archive.extract.result import Extraction
 from archive.warc.reader import WarcReadError, final_filename, iter_records
 from archive.warc.writer import OPEN_SUFFIX, RecordLocation
@@ -216,22 +216,11 @@ def _records(
             resume_at = location.offset + location.length
             yield location, record
     except WarcReadError as exc:
-        _note_damage(db, outcome, exc.offset, exc.reason)
+        note_file_damage(db, outcome, exc.offset, exc.reason)
     except OSError as exc:
-        _note_damage(db, outcome, resume_at, f"{type(exc).__name__}: {exc}")
+        note_file_damage(db, outcome, resume_at, f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # warcio trips over some malformed headers: damage, not a crash
-        _note_damage(db, outcome, resume_at, f"unreadable record: {type(exc).__name__}: {exc}")
-
-
-def _note_damage(db: Database, outcome: FileOutcome, offset: int, reason: str) -> None:
-    outcome.read_error = reason
-    outcome.read_error_offset = offset
-    upsert(
-        db,
-        "ingest_problems",
-        {"warc_filename": outcome.filename, "warc_offset": offset, "record_id": None, "problem": reason},
-        ["warc_filename", "warc_offset"],
-    )
+        note_file_damage(db, outcome, resume_at, f"unreadable record: {type(exc).__name__}: {exc}")
 
 
 def _size(path: Path) -> int:

@@ -421,18 +421,19 @@ def ingest_warc_file(
                     finished = True
                     break
                 except WarcReadError as exc:
-                    _note_damage(db, outcome, exc.offset, exc.reason)
+                    note_file_damage(db, outcome, exc.offset, exc.reason)
                     finished = True
                     break
                 except OSError as exc:
-                    _note_damage(db, outcome, 0, f"{type(exc).__name__}: {exc}")
+                    note_file_damage(db, outcome, 0, f"{type(exc).__name__}: {exc}")
                     finished = True
                     break
                 outcome.add(location, ingest_record(db, location, record, extractor=extractor))
     return outcome
 
 
-def _note_damage(db: Database, outcome: FileOutcome, offset: int, reason: str) -> None:
+def note_file_damage(db: Database, outcome: FileOutcome, offset: int, reason: str) -> None:
+    """Record where a WARC file stops being readable, in the outcome and in ``ingest_problems``."""
     outcome.read_error = reason
     outcome.read_error_offset = offset
     upsert(
