@@ -35,6 +35,7 @@ from archive.db.ingest import (
 )
 from archive.db.record_rows import capture_row, is_html_capture
 from archive.db.schema import open_archive
+from archive.db.site_pass import apply_site_repeats
 from archive.extract.result import Extraction
 from archive.warc.reader import WarcReadError, final_filename, iter_records
 from archive.warc.writer import OPEN_SUFFIX, RecordLocation
@@ -121,6 +122,7 @@ def rebuild(
                 continue
             seen_names[name] = path
             report.files.append(_ingest_file(db, path, pool, workers, progress))
+        apply_site_repeats(db)
         report.captures = db.execute("SELECT count(*) FROM captures").fetchone()[0]
         report.articles = db.execute("SELECT count(*) FROM articles WHERE status = 'ok'").fetchone()[0]
     finally:

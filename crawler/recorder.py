@@ -26,6 +26,7 @@ from archive.crawl_context import crawl_warcinfo_fields, run_stats_uri
 from archive.db.ingest import ingest_record
 from archive.db.prior_captures import PriorCapture
 from archive.db.schema import open_archive
+from archive.db.site_pass import apply_site_repeats
 from archive.warc.digests import payload_digest
 from archive.warc.reader import read_record_at, resolve_warc_path
 from archive.warc.records import (
@@ -174,6 +175,7 @@ class ArchiveRecorder:
         self._ingest(locations)
         self.writer.close()
         if self.db is not None:
+            self.stats.set_value("ingest/site_repeats_changed", apply_site_repeats(self.db))
             self.db.close()
         self.lock.release()
         logger.info("Closed WARC files: %s", ", ".join(p.name for p in self.writer.files_written))
