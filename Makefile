@@ -9,7 +9,7 @@ PYWB_STAMP = $(PYWB_VENV)/.installed
 # Debian's Chromium for the browser test (Playwright drives it; no browser is downloaded).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install demo test lint eval clean
+.PHONY: install demo test lint eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: $(STAMP) $(PYWB_STAMP) $(CHROMIUM) lint
 
 eval: $(STAMP)
 	$(BIN)/python -m archive.extract.evaluate $(if $(EVAL_DIR),--eval-dir $(EVAL_DIR),)
+
+# Timings against a baseline measured in the same run (never part of `make test`); QUICK=1 for a smoke run.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf collections/demo .pytest_cache
