@@ -9,10 +9,23 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 
 def test_cli_reference_is_current(monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "100")
-    assert DOCS.read_text(encoding="utf-8") == render_cli_help(), "run: python -m archive.cli_docs > docs/cli.md"
+    assert DOCS.read_text(encoding="utf-8") == render_cli_help(), (
+        "run: python -m archive.cli_docs > docs/cli.md"
+    )
 
 
 def test_every_command_is_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
-    for name in ("demo", "crawl", "search", "show", "history", "extract", "serve", "export", "rebuild", "replay"):
+    for name in (
+        "demo",
+        "crawl",
+        "search",
+        "show",
+        "history",
+        "extract",
+        "serve",
+        "export",
+        "rebuild",
+        "replay",
+    ):
         assert f"## minzu-archive {name}" in text
