@@ -18,8 +18,11 @@ DATE_PATTERN = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 )
+# Bare 日期/时间 count only as a label of their own ("时间：2005-08-22"): "当地时间", "北京时间",
+# "出生日期", "发行日期" date an event, a person or a record, not the page.
 DATE_LABEL = re.compile(
-    r"(发布日期|发布时间|发表时间|发表日期|发稿时间|发文日期|成文日期|刊发时间|刊发日期|出版日期|日期|时间|"
+    r"(发布日期|发布时间|发表时间|发表日期|发稿时间|发稿日期|发文日期|成文日期|印发日期|刊发时间|刊发日期|"
+    r"出版日期|更新时间|更新日期|录入时间|添加时间|(?<![\u4e00-\u9fff])(?:日期|时间)|"
     r"Published|Posted|Date)\s*[:：]?\s*$",
     re.IGNORECASE,
 )

@@ -63,6 +63,14 @@ _HEAD_ZONE = 6  # lines at either end of the body where metadata lines (date, by
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SIGNATURE_LINES = 3  # "（袁源）" may sit on its own line, under the last paragraph or a closing note
 _AUTHOR_META = ("author", "article:author", "citation_author", "citation_authors", "dc.creator", "DC.creator")
+# ``<meta name="author">`` filled in by the template: the forum software or web agency, not the writer.
+_TEMPLATE_AUTHOR = re.compile(
+    r"\b(?:team|inc|ltd|llc|corp|software|studio|webmaster|admin(?:istrator)?|powered)\b|discuz|phpwind|"
+    r"dedecms|wordpress|comsenz|织梦|帝国CMS|技术支持|网络科技|信息技术|有限公司",
+    re.IGNORECASE,
+)
+# "胡平：犬儒病", "茉莉：我是怎样……": reposted essays put the writer's name before the title.
+_NAME_IN_TITLE = re.compile(r"^\s*(?P<name>[\u4e00-\u9fff·]{2,4})\s*[:：]")
 
 
 def extract_page(
@@ -348,7 +356,11 @@ class _PageReader:
             for line in reversed(body_lines[-_SIGNATURE_LINES:]):
                 byline.merge(trailing_signature(line.text))
         byline.merge(parse_byline_lines(_not_captions(footer)))
-        if byline.author is None and (meta_author := _meta(self.root, *_AUTHOR_META)):
+        meta_author = _meta(self.root, *_AUTHOR_META)
+        generator = _meta(self.root, "generator")
+        if meta_author and (_TEMPLATE_AUTHOR.search(meta_author) or meta_author == generator):
+            meta_author = None
+        if byline.author is None and meta_author:
             cleaned = clean_names(meta_author) if _CJK.search(meta_author) else meta_author
             byline.merge(Byline(author=cleaned, rules={"author": "meta:author"}))
         result.author, result.source, result.editor = byline.author, byline.source, byline.editor
@@ -362,8 +374,15 @@ class _PageReader:
             candidates.append(page_lines[title_index + 1])
         if len(body_lines) > 1 and len(body_lines[0].text) <= _MAX_HEADING and not is_prose(body_lines[0]):
             candidates.append(body_lines[1])
+        # Headings above the article ("茉莉：我是怎样……") may name the writer, who then needs no surname.
+        top = page_lines[: (self._body_start or 0) + 2]
+        headings = [self.root.findtext(".//title"), self.result.title]
+        headings += [line.text for line in top[-_HEAD_ZONE:] if len(line.text) <= _MAX_HEADING]
+        known = frozenset(
+            match["name"] for text in headings if text and (match := _NAME_IN_TITLE.match(text))
+        )
         for line in candidates:
-            if line.link_share == 0 and (found := bare_name(line.text)).author:
+            if line.link_share == 0 and (found := bare_name(line.text, known)).author:
                 return found
         return Byline()
 
