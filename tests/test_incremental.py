@@ -99,6 +99,8 @@ def test_edited_removed_and_new_articles(recrawled) -> None:
             )
         ]
         assert statuses[0] == 200 and statuses[-1] == 410
+        shown = json.loads(cli("show", str(collection / "archive.db"), ORIGIN + path, "--json").stdout)
+        assert shown["gone"] and shown["title"], "marked gone, old version kept"
     new_urls = [a.url for a in site.articles if a.id in (8101, 8102)]
     for url in new_urls:
         shown = json.loads(cli("show", str(collection / "archive.db"), url, "--json").stdout)

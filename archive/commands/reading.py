@@ -86,6 +86,11 @@ def show(db_path: Path, url: str, as_json: bool) -> None:
     if as_json:
         print_json({**record, "history_command": f"minzu-archive history {db_path} {url}"})
         return
+    if record["gone"]:
+        status = record["captures"][-1]["status"]
+        click.echo(
+            f"GONE: the site answered {status} on {record['gone_since']}; the last archived version follows.\n"
+        )
     click.echo(record["title"] or "(no title)")
     click.echo(f"{record['published'] or ''}  {' > '.join(record['breadcrumb'])}  {record['url']}\n")
     click.echo(record["text"])

@@ -10,6 +10,9 @@ from sqlite_utils import Database
 CAPTURE_TYPES = ("response", "revisit", "resource")
 
 
+GONE_STATUSES = (404, 410)
+
+
 def _rows(db: Database, sql: str, params: list[Any] | dict[str, Any]) -> list[dict[str, Any]]:
     cursor = db.execute(sql, params)
     names = [column[0] for column in cursor.description]
@@ -44,6 +47,8 @@ def show_url(db: Database, url: str) -> dict[str, Any] | None:
     )
     if not captures:
         return None
+    latest = captures[-1]
+    gone = latest["status"] in GONE_STATUSES
     article = _chosen_article(db, url)
     result: dict[str, Any] = {
         "url": url,
@@ -58,6 +63,9 @@ def show_url(db: Database, url: str) -> dict[str, Any] | None:
         "images": [],
         "boilerplate": [],
         "captures": captures,
+        # Removed from the site: its newest capture is a 404/410, and the text shown is the last version kept.
+        "gone": gone,
+        "gone_since": latest["fetched_at"] if gone else None,
     }
     if article is None:
         return result
