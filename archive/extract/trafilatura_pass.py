@@ -73,5 +73,7 @@ def find_html_date(root: etree._Element, url: str | None, capture_date: dt.date 
         page_url = extract_url(root, page_url) or page_url
     except Exception:  # an internal helper of trafilatura: if it moves, the given URL still works
         page_url = url or None
-    found = find_date(root, url=page_url, **date_params(capture_date))
+    # Without the extensive search: it hands free text to dateparser, which tries every locale it knows
+    # (0.1 s and more per page), and our own rules already read the Chinese date forms it would find.
+    found = find_date(root, url=page_url, **{**date_params(capture_date), "extensive_search": False})
     return str(found) if found else None
