@@ -25,7 +25,10 @@ from archive.warc.reader import read_record_at, record_http_payload, resolve_war
 logger = logging.getLogger(__name__)
 
 PRIOR_META_KEY = "archive_prior"
+ADDED_HEADERS_META_KEY = "archive_conditional_headers"
+NO_CONDITIONS_META_KEY = "archive_no_conditions"
 FROM_ARCHIVE_FLAG = "from-archive"
+NOT_MODIFIED_FLAG = "not-modified"
 # Headers that describe the stored bytes rather than the resource: the replayed body is already decoded.
 _DROPPED_ON_REPLAY = {b"content-encoding", b"content-length", b"transfer-encoding"}
 
@@ -76,26 +79,57 @@ class IncrementalMiddleware:
         )
 
     def process_request(self, request: Request) -> Response | None:
+        # A redirect copies the previous request's meta and headers: what was added for that URL goes first.
+        self._forget_conditions(request)
         prior = self.memory.priors.get(request.url)
-        if prior is None:
+        if prior is None or request.meta.get(NO_CONDITIONS_META_KEY):
             return None
         if request.url in self.memory.resumed_urls:
-            self.crawler.stats.inc_value("incremental/resumed_from_archive")
-            return self._archived_response(prior, request)
+            archived = self._archived_or_none(prior, request)
+            if archived is not None:
+                self.crawler.stats.inc_value("incremental/resumed_from_archive")
+                return archived
+            return None  # the archived copy cannot be read: fetch it again
         request.meta[PRIOR_META_KEY] = prior
+        added = []
         if prior.etag and b"If-None-Match" not in request.headers:
             request.headers[b"If-None-Match"] = prior.etag
+            added.append("If-None-Match")
         if prior.last_modified and b"If-Modified-Since" not in request.headers:
             request.headers[b"If-Modified-Since"] = prior.last_modified
+            added.append("If-Modified-Since")
+        request.meta[ADDED_HEADERS_META_KEY] = added
         self.crawler.stats.inc_value("incremental/conditional_requests")
         return None
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response | Request:
         prior = request.meta.get(PRIOR_META_KEY)
-        if response.status != 304 or prior is None:
+        if response.status != 304 or prior is None or prior.url != request.url:
             return response
         self.crawler.stats.inc_value("incremental/not_modified")
-        return self._archived_response(prior, request)
+        archived = self._archived_or_none(prior, request)
+        if archived is not None:
+            archived.flags.append(NOT_MODIFIED_FLAG)
+            return archived
+        # The 304 is archived as a revisit, but the copy it refers to cannot be read: ask again, plainly.
+        self.crawler.stats.inc_value("failures/archived_copy_unreadable")
+        retry = request.replace(dont_filter=True)
+        self._forget_conditions(retry)
+        retry.meta[NO_CONDITIONS_META_KEY] = True
+        return retry
+
+    @staticmethod
+    def _forget_conditions(request: Request) -> None:
+        for name in request.meta.pop(ADDED_HEADERS_META_KEY, ()):
+            request.headers.pop(name.encode("latin-1"), None)
+        request.meta.pop(PRIOR_META_KEY, None)
+
+    def _archived_or_none(self, prior: PriorCapture, request: Request) -> Response | None:
+        try:
+            return self._archived_response(prior, request)
+        except Exception:  # a moved or damaged WARC file must cost one refetch, never the page
+            logger.warning("Archived copy of %s unreadable; fetching it again", request.url, exc_info=True)
+            return None
 
     def _archived_response(self, prior: PriorCapture, request: Request) -> Response:
         """The archived response, decoded, as the spider would have seen it live."""

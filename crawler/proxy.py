@@ -1,8 +1,8 @@
 """``ARCHIVE_HTTP_PROXY``: one proxy for every request of the crawl, given as a setting.
 
-``crawler.runner.http_proxy`` sets the ``http_proxy`` environment variable around an in-process crawl, but
-a crawl scheduled through Scrapyd runs in a process whose environment the scheduler does not control;
-a setting passes through ``schedule.json``. The middleware (priority 740) runs before Scrapy's
+The environment's ``http_proxy`` would not reach a crawl scheduled through Scrapyd (its processes do not
+take the scheduler's environment) and covers plain-HTTP URLs only; a setting passes through
+``schedule.json``, `scrapy crawl -s` and ``minzu-archive crawl --proxy`` alike. The middleware (priority 740) runs before Scrapy's
 HttpProxyMiddleware (750), which then applies the proxy and any credentials in it, and before the address
 guard (760), which leaves name resolution to the proxy. robots.txt requests go through downloader
 middlewares too, so they use the proxy as well.

@@ -19,9 +19,10 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
+from scrapy.utils.defer import deferred_from_coro
 from warcio.recordloader import ArcWarcRecord
 
-from archive.collection import CollectionLock, prepare_collection
+from archive.collection import CollectionLock, database_path, prepare_collection, warc_directory
 from archive.crawl_context import crawl_warcinfo_fields, run_stats_uri
 from archive.db.ingest import ingest_record
 from archive.db.prior_captures import PriorCapture
@@ -54,13 +55,14 @@ class ArchiveRecorder:
         self.crawler = crawler
         self.stats = crawler.stats
         self.collection = Path(settings.get("ARCHIVE_DIR"))
-        self.warc_dir = Path(settings.get("WARC_DIR") or self.collection / "archive")
-        self.db_path = Path(settings.get("ARCHIVE_DB") or self.collection / "archive.db")
+        self.warc_dir = warc_directory(self.collection)
+        self.db_path = database_path(self.collection)
         self.ingest_enabled = settings.getbool("ARCHIVE_INGEST_ENABLED")
         self.run_id = settings.get("ARCHIVE_RUN_ID") or str(uuid.uuid4())
         self.started = datetime.now(UTC)
         self.writer: RotatingWarcWriter | None = None
         self.db = None
+        self.failed = False
         self._files_ingested: set[str] = set()
         # One crawl per collection; a second one fails here, before it has written anything.
         self.lock = CollectionLock(self.collection)
@@ -98,12 +100,28 @@ class ArchiveRecorder:
             max_file_size=self.crawler.settings.getint("WARC_MAX_SIZE"),
             warcinfo_fields=fields,
             hostname=socket.gethostname(),
+            # On disk before the database points at it: after a power cut the WARC file, the truth, is
+            # never behind the rows made from it.
+            fsync=self.crawler.settings.getbool("WARC_FSYNC", True),
         )
         if self.ingest_enabled:
             self.db = open_archive(self.db_path)
         logger.info("Archiving run %s into %s", self.run_id, self.collection)
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        """Record one exchange. Scrapy swallows a signal handler's exception, so a failure to write is
+        turned into the end of the crawl here: a crawl that cannot archive must not go on fetching."""
+        if self.failed:
+            return
+        try:
+            self._record(response, request)
+        except Exception:
+            self.failed = True
+            logger.exception("Cannot write %s to the WARC files; stopping the crawl", request.url)
+            self.stats.inc_value("warc/write_errors")
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_failed"))
+
+    def _record(self, response: Response, request: Request) -> None:
         assert self.writer is not None
         if "replay_miss" in response.flags:  # a replay's "not in the archive" answer: the site never sent it
             return
@@ -126,7 +144,7 @@ class ArchiveRecorder:
         """A revisit when the archive already holds this payload (304, or the same bytes again)."""
         data = response_data(response)
         prior: PriorCapture | None = request.meta.get(PRIOR_META_KEY)
-        if prior is not None:
+        if prior is not None and prior.url == request.url:
             profile = None
             if response.status == 304:
                 profile = "server-not-modified"

@@ -5,9 +5,7 @@ A collection is a folder: ``archive/*.warc.gz`` (the source of truth) and ``arch
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,28 +36,6 @@ def crawl_settings(collection: Path, overrides: dict[str, Any] | None = None) ->
     return settings
 
 
-@contextmanager
-def http_proxy(proxy_url: str | None) -> Iterator[None]:
-    """Route every plain-HTTP request of the crawl, robots.txt included, through one proxy.
-
-    Scrapy's HttpProxyMiddleware reads the environment when the crawler starts, so this must wrap the
-    whole crawl; a proxy in one request's meta would miss the requests Scrapy makes by itself.
-    """
-    if proxy_url is None:
-        yield
-        return
-    saved = {name: os.environ.get(name) for name in ("http_proxy", "HTTP_PROXY")}
-    os.environ["http_proxy"] = os.environ["HTTP_PROXY"] = proxy_url
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def resume_settings(collection: Path) -> dict[str, Any]:
     """Settings that continue the collection's newest run if it did not finish, else nothing."""
     from archive.collection import database_path
@@ -74,7 +50,8 @@ def resume_settings(collection: Path) -> dict[str, Any]:
         db.close()
     if run is None or run[1]:
         return {}
-    return {"ARCHIVE_RESUME_RUN": run[0]}
+    # The resumed run keeps its id, so a run interrupted twice still knows everything it archived.
+    return {"ARCHIVE_RESUME_RUN": run[0], "ARCHIVE_RUN_ID": run[0]}
 
 
 def run_crawl(
@@ -99,13 +76,16 @@ def run_crawl(
     settings_overrides = dict(overrides or {})
     if resume:
         settings_overrides.update(resume_settings(collection))
+    if proxy_url:
+        # A setting, not the environment: every request (robots.txt included, https too) takes the proxy,
+        # and `scrapy crawl` or Scrapyd given the same setting behave the same way.
+        settings_overrides["ARCHIVE_HTTP_PROXY"] = proxy_url
     settings = crawl_settings(collection, settings_overrides)
-    with http_proxy(proxy_url):
-        process = CrawlerProcess(settings)
-        crawler = process.create_crawler(MinzuSpider)
-        start = list(start_urls or REAL_SITE_START_URLS)
-        process.crawl(crawler, start_urls=start, allowed_domains=list(allowed_domains or []))
-        process.start()
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(MinzuSpider)
+    start = list(start_urls or REAL_SITE_START_URLS)
+    process.crawl(crawler, start_urls=start, allowed_domains=list(allowed_domains or []))
+    process.start()
     stats = dict(crawler.stats.get_stats() if crawler.stats else {})
     stats["archive/resumed_run"] = settings_overrides.get("ARCHIVE_RESUME_RUN")
     return stats

@@ -26,23 +26,23 @@ def is_internal_address(address: str) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
+    # Anything not globally routable: private, loopback, link-local, shared address space (100.64/10, where
+    # some clouds put their metadata service), reserved and unspecified ranges.
+    return not ip.is_global or ip.is_multicast
+
+
+def resolve_host(host: str) -> tuple[str, ...]:
+    """Addresses of a host name; empty when it does not resolve (the download will then fail on its own).
+    A failed lookup is not remembered, so a host that resolves later is still checked."""
+    try:
+        return _resolved(host)
+    except (socket.gaierror, UnicodeError):
+        return ()
 
 
 @lru_cache(maxsize=4096)
-def resolve_host(host: str) -> tuple[str, ...]:
-    """Addresses of a host name; empty when it does not resolve (the download will then fail on its own)."""
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return ()
+def _resolved(host: str) -> tuple[str, ...]:
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     return tuple(sorted({info[4][0] for info in infos}))
 
 
@@ -50,7 +50,10 @@ class AddressGuardMiddleware:
     """Downloader middleware: drops requests whose host is (or resolves to) an internal address."""
 
     def __init__(self, allowed: list[str], stats) -> None:
-        self.allowed = {str(ipaddress.ip_address(a)) for a in allowed}
+        try:
+            self.allowed = {str(ipaddress.ip_address(a.strip())) for a in allowed}
+        except ValueError as error:
+            raise ValueError(f"ADDRESS_GUARD_ALLOWED takes IP addresses only: {error}") from None
         self.stats = stats
 
     @classmethod

@@ -11,6 +11,9 @@ BOT_NAME = "minzu-archive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
+# Where `scrapy crawl minzu` and Scrapyd write, as `minzu-archive crawl` does.
+ARCHIVE_DIR = "collections/site"
+
 ADDONS = {"crawler.addon.ArchiveAddon": 0, "crawler.resilience.ResilienceAddon": 10}
 
 USER_AGENT = f"minzu-archive/{__version__} (archival crawler of www.56-china.com.cn)"

@@ -23,6 +23,8 @@ from crawler.spiders.minzu import REAL_SITE_START_URLS, MinzuSpider, page_kind
         ("169.254.169.254", True),
         ("::1", True),
         ("fe80::1", True),
+        ("100.100.100.200", True),
+        ("100.64.0.1", True),
         ("202.108.22.5", False),
         ("www.56-china.com.cn", False),
     ],
@@ -136,3 +138,34 @@ def test_capture_values_keep_every_header_value_and_drop_proxy_credentials() -> 
     assert [v for n, v in captured.headers if n == "Set-Cookie"] == ["a=1", "b=2"]
     assert captured.body == b"\x1f\x8b..."
     assert truncation_reason(response) == "disconnect"
+
+
+def test_a_redirect_does_not_carry_the_previous_urls_conditions() -> None:
+    from archive.db.prior_captures import PriorCapture
+    from crawler.incremental import PRIOR_META_KEY, IncrementalMiddleware
+
+    crawler = get_crawler(
+        MinzuSpider, settings_dict={"ARCHIVE_INCREMENTAL_ENABLED": True, "ARCHIVE_DIR": "/nonexistent"}
+    )
+    middleware = IncrementalMiddleware.from_crawler(crawler)
+    old = "http://www.56-china.com.cn/index.php?id=1"
+    middleware.memory.priors[old] = PriorCapture(
+        old,
+        "<urn:uuid:a>",
+        "2026-01-01T00:00:00Z",
+        200,
+        "text/html",
+        '"etag-a"',
+        "Thu, 01 Jan 2026 00:00:00 GMT",
+        "sha1:X",
+        "f.warc.gz",
+        0,
+    )
+    first = Request(old)
+    middleware.process_request(first)
+    assert first.headers.get(b"If-None-Match") == b'"etag-a"'
+    # What RedirectMiddleware does: the same headers and meta on a request for the new URL.
+    hop = first.replace(url="http://www.56-china.com.cn/show-case-1616.html")
+    middleware.process_request(hop)
+    assert b"If-None-Match" not in hop.headers and b"If-Modified-Since" not in hop.headers
+    assert PRIOR_META_KEY not in hop.meta

@@ -178,3 +178,20 @@ def test_a_second_crawl_of_a_locked_collection_is_refused(tmp_path: Path) -> Non
         )
     assert result.returncode != 0
     assert "in use" in result.stderr
+
+
+def test_a_crawl_that_cannot_write_warc_files_stops_and_fails(tmp_path: Path) -> None:
+    collection = tmp_path / "unwritable"
+    with start_site_model() as model:
+        result = cli(
+            *crawl_args(collection, model.proxy_url, "-s", "WARC_PREFIX=no/such/folder"), check=False
+        )
+        served = len(model.requests)
+    assert result.returncode != 0
+    assert "WARC files could not be written" in result.stderr
+    assert served < 10, "the crawl went on fetching without archiving"
+
+
+def test_a_setting_without_a_value_is_a_usage_error(tmp_path: Path) -> None:
+    result = cli("crawl", "--collection", str(tmp_path / "c"), "-s", "DOWNLOAD_DELAY", check=False)
+    assert result.returncode == 2 and "NAME=VALUE" in result.stderr

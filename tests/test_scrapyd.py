@@ -35,7 +35,6 @@ pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent
 PROJECT = "minzu_archive"
 EGG_BOT_NAME = "minzu-archive-from-egg"
-ADDONS = json.dumps({"crawler.addon.ArchiveAddon": 0, "crawler.resilience.ResilienceAddon": 10})
 
 
 def free_port() -> int:
@@ -157,7 +156,6 @@ def test_deploy_schedule_and_find_the_collection(
     collection = tmp_path / "collection"
     seen_before = len(site_model.requests)
     settings = {
-        "ADDONS": ADDONS,
         "ARCHIVE_DIR": str(collection),
         "ARCHIVE_HTTP_PROXY": site_model.proxy_url,
         "CLOSESPIDER_PAGECOUNT": "5",

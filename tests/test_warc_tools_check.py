@@ -47,3 +47,11 @@ def test_one_flipped_byte_fails(crawled: CrawledCollection, tmp_path: Path) -> N
     assert f"FAILED {bad}" in result.output
     assert f"error: offset {member}" in result.output
     assert "1 of 2 files passed" in result.output
+
+
+def test_an_empty_file_fails(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.warc.gz"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(check, [str(empty)])
+    assert result.exit_code == 1
+    assert "no records" in result.output

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from archive.commands.output import print_json
+from archive.commands.output import parse_settings, print_json
 
 DEMO_COLLECTION = Path("collections/demo")
 SEED_PATH = "/show-case-1616.html"
@@ -22,9 +22,15 @@ def _locked(run_crawl: Any, collection: Path, **kwargs: Any) -> dict[str, Any]:
     from archive.collection import CollectionLockedError
 
     try:
-        return run_crawl(collection, **kwargs)
+        stats = run_crawl(collection, **kwargs)
     except CollectionLockedError as error:
         raise click.ClickException(str(error)) from None
+    reason = stats.get("finish_reason")
+    if reason is None:
+        raise click.ClickException("the crawl did not start: see the errors logged above")
+    if reason == "warc_write_failed":
+        raise click.ClickException("the crawl stopped: WARC files could not be written (see the log)")
+    return stats
 
 
 def _run_lines(stats: dict[str, Any], seconds: float, first_run_bytes: int | None) -> list[tuple[str, Any]]:
@@ -72,7 +78,7 @@ def _crawl_report(collection: Path, stats: dict[str, Any], seconds: float, seed_
             click.echo("  not in the archive")
         else:
             brief = {k: row[k] for k in ("title", "published", "section", "breadcrumb")}
-            brief["paragraphs"] = len(row["text"].splitlines())
+            brief["paragraphs"] = len((row["text"] or "").splitlines())
             brief["images"] = row["images"]
             brief["boilerplate"] = [b["kind"] for b in row["boilerplate"]]
             print_json(brief)
@@ -135,9 +141,7 @@ def crawl(
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
     if depth is not None:
         overrides["DEPTH_LIMIT"] = depth
-    for item in extra:
-        name, _, value = item.partition("=")
-        overrides[name.strip()] = value
+    overrides.update(parse_settings(extra))
     started = time.monotonic()
     stats = _locked(
         run_crawl,

@@ -21,3 +21,14 @@ def as_dict(value: Any) -> dict[str, Any]:
     if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
     return dict(value)
+
+
+def parse_settings(items: tuple[str, ...]) -> dict[str, str]:
+    """`-s NAME=VALUE` options as a dict; anything else is a usage error, not a silent no-op."""
+    settings: dict[str, str] = {}
+    for item in items:
+        name, equals, value = item.partition("=")
+        if not equals or not name.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="-s/--set")
+        settings[name.strip()] = value
+    return settings

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from archive.commands.output import parse_settings
+
 WARC_PATTERNS = ("*.warc.gz", "*.warc", "*.arc.gz", "*.arc")
 MESSAGE_WIDTH = 160
 
@@ -105,9 +107,7 @@ def replay(
     if not seeds:
         raise click.UsageError("no --start-url given and no seeds recorded in the WARC files")
     overrides: dict[str, object] = {**replay_settings(index), "LOG_LEVEL": "WARNING"}
-    for item in extra:
-        name, _, value = item.partition("=")
-        overrides[name.strip()] = value
+    overrides.update(parse_settings(extra))
     stats = run_crawl(collection, start_urls=seeds, overrides=overrides)
     click.echo(f"Replayed {len(files)} WARC files into {collection}")
     for key in ("replay/hits", "replay/misses", "warc/records", "finish_reason"):

@@ -226,4 +226,6 @@ def check_warc(path: Path) -> CheckReport:
                 problems.append(CheckProblem(location.offset, record_id, record_type, severity, message))
     except WarcReadError as exc:
         problems.append(CheckProblem(exc.offset, None, None, "error", exc.reason))
+    if records == 0 and not problems:
+        problems.append(CheckProblem(0, None, None, "error", "no records: an empty file is not a WARC file"))
     return CheckReport(path, records, tuple(problems))

@@ -19,6 +19,8 @@ from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from crawler.incremental import NOT_MODIFIED_FLAG
+
 REAL_SITE_HOST = "www.56-china.com.cn"
 REAL_SITE_START_URLS = (
     "https://www.56-china.com.cn/",
@@ -89,11 +91,10 @@ class MinzuSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
             yield Request(url, callback=self.parse, meta={"page_kind": page_kind(url)})
-        # A known page is re-checked with its own requisites, but starts no new exploration: fresh content is
-        # found from the start URLs, and a crawler trap archived once does not grow deeper on every run.
-        known_depth = max(self.crawler.settings.getint("DEPTH_LIMIT") - 1, 0)
+        # A known page is re-checked; only if it changed are its links followed (new articles on a listing),
+        # so a crawler trap archived once does not grow deeper on every run.
         for url in self._known_pages():
-            meta = {"page_kind": page_kind(url), "depth": known_depth, "known_page": True}
+            meta = {"page_kind": page_kind(url), "known_page": True}
             yield Request(url, callback=self.parse, meta=meta)
 
     def _known_pages(self) -> list[str]:
@@ -124,6 +125,8 @@ class MinzuSpider(Spider):
                 url = response.urljoin(src.strip())
                 if url.startswith(("http://", "https://")):
                     yield Request(url, callback=self.parse, priority=10, meta={"page_kind": "requisite"})
+        if response.meta.get("known_page") and NOT_MODIFIED_FLAG in response.flags:
+            return  # unchanged since it was archived: its links were followed then, and are re-checked too
         for link in self.links.extract_links(response):
             if not self.in_scope(link.url):
                 continue
