@@ -73,6 +73,8 @@ class PreparedCollection:
     recovered_files: tuple[str, ...]
     refetch_urls: tuple[str, ...]
     caught_up_files: tuple[str, ...]
+    site_repeats_changed: int = 0
+    """Pages the site-wide repeated-lines pass rewrote after the catch-up."""
 
 
 def _ingested_end(db, filename: str) -> int:
@@ -84,9 +86,12 @@ def _ingested_end(db, filename: str) -> int:
 
 
 def prepare_collection(collection: Path) -> PreparedCollection:
-    """Recover WARC files left open by a killed crawl and ingest any record the database lacks."""
+    """Recover WARC files left open by a killed crawl, ingest any record the database lacks, then run
+    the site-wide repeated-lines pass (ingest stores raw extractions; a killed crawl may also have
+    stopped before its own pass), so the database equals a rebuild of the WARC files."""
     from archive.db.ingest import ingest_warc_file
     from archive.db.schema import open_archive
+    from archive.db.site_pass import apply_site_repeats
     from archive.warc.recovery import recover_open_files
 
     warc_dir = warc_directory(collection)
@@ -102,6 +107,7 @@ def prepare_collection(collection: Path) -> PreparedCollection:
             if _ingested_end(db, path.name) < path.stat().st_size:
                 ingest_warc_file(db, path)
                 caught_up.append(path.name)
+        changed = apply_site_repeats(db)
     finally:
         db.close()
-    return PreparedCollection(recovered, refetch, tuple(caught_up))
+    return PreparedCollection(recovered, refetch, tuple(caught_up), changed)

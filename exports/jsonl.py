@@ -1,9 +1,10 @@
 """The archive's articles as JSON Lines: one article per line, the newest good capture of each URL.
 
-What counts as an article: an ``articles`` row whose extraction status is ``ok`` and that has a
-title and text. Listings, stubs and failed extractions are left out (they stay in the database,
-where ``show`` explains them). Of several such captures of one URL the newest is exported (ties
-broken by record id), so a later failed fetch never hides an article.
+What counts as an article: the newest extraction of a URL (view ``latest_articles``, which prefers an
+``ok`` one, so a later failed fetch never hides an article) whose page kind is ``article`` or
+``undated`` and that has a title and text. Listings (channel pages, calendars), short stubs and failed
+extractions are left out, even when the extractor marked them ``ok``: they stay in the database, where
+``show`` explains them.
 
 The output is a pure function of the WARC records: lines sorted by URL, keys in a fixed order,
 no wall-clock time and no database ids. ``captured`` is the capture's WARC-Date, which a live and a
@@ -19,16 +20,14 @@ from sqlite_utils import Database
 
 FIELDS = ("url", "title", "published", "section", "breadcrumb", "author", "text", "images", "captured")
 
-_LATEST_ARTICLES = """
-    SELECT capture_id, url, title, published, section, breadcrumb, author, text, fetched_at FROM (
-        SELECT a.capture_id, a.url, a.title, a.published, a.section, a.breadcrumb, a.author, a.text,
-               c.fetched_at,
-               row_number() OVER (
-                   PARTITION BY a.url ORDER BY c.fetched_at DESC, a.capture_id DESC) AS version_rank
-        FROM articles a JOIN captures c ON c.record_id = a.capture_id
-        WHERE a.status = 'ok' AND coalesce(a.title, '') <> '' AND coalesce(a.text, '') <> '')
-    WHERE version_rank = 1
-    ORDER BY url, fetched_at, capture_id"""
+EXPORTED_KINDS = ("article", "undated")
+
+_LATEST_ARTICLES = f"""
+    SELECT l.capture_id, l.url, l.title, l.published, l.section, a.breadcrumb, l.author, a.text, l.fetched_at
+    FROM latest_articles l JOIN articles a ON a.capture_id = l.capture_id
+    WHERE l.page_kind IN ({", ".join(repr(kind) for kind in EXPORTED_KINDS)})
+      AND coalesce(l.title, '') <> '' AND coalesce(a.text, '') <> ''
+    ORDER BY l.url, l.fetched_at, l.capture_id"""
 
 
 def iter_article_records(db: Database) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from archive.db.schema import open_for_reading
+from archive.db.schema import ArchiveSchemaError, open_for_reading
 
 TITLE = "《中国民族》网站档案"
 DESCRIPTION = "Web archive of www.56-china.com.cn (《中国民族》 magazine), made by minzu-archive."
@@ -67,7 +67,10 @@ def export_wacz(collection: Path, out: Path) -> int:
     db_path = collection / "archive.db"
     if not db_path.exists():
         raise WaczError(f"no archive database at {db_path}; run `minzu-archive rebuild` first")
-    db = open_for_reading(db_path)
+    try:
+        db = open_for_reading(db_path)
+    except ArchiveSchemaError as error:
+        raise WaczError(str(error)) from error
     try:
         entries = page_entries(db)
     finally:

@@ -21,6 +21,7 @@ from tests.test_db_warcs import (
     WarcFileBuilder,
     build_site_warcs,
     dump_content,
+    record_id,
 )
 
 
@@ -162,3 +163,84 @@ def test_extraction_failure_stays_visible(tmp_path: Path) -> None:
     row = next(db.query("SELECT status, error FROM articles"))
     assert row == {"status": "error", "error": "RuntimeError: parser exploded"}
     assert db.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 0
+
+
+def _revisit_warc(path: Path) -> dict[str, str]:
+    """Three responses with one payload and two revisits: one names its original in WARC-Refers-To (a
+    later capture than the rule would pick), one names nothing (and only its own URL can help)."""
+    from warcio.statusandheaders import StatusAndHeaders
+
+    from tests.test_db_warcs import SITE
+
+    builder = WarcFileBuilder(path, date="2024-03-01T00:00:00Z")
+    page, other = f"{SITE}/show-case-1.html", f"{SITE}/show-case-2.html"
+    body = b"<html><body>same bytes</body></html>"
+    ids = {
+        "first": builder.exchange(page, body, date="2024-03-01T00:00:01Z"),
+        "second": builder.exchange(page, body, date="2024-03-02T00:00:01Z"),
+        "other": builder.exchange(other, body, date="2024-03-03T00:00:01Z"),
+    }
+    digest = next(
+        record.rec_headers.get_header("WARC-Payload-Digest")
+        for _, record in iter_records(builder.close())
+        if record.rec_type == "response"
+    )
+    builder = WarcFileBuilder(path.with_name("revisits.warc.gz"), date="2024-04-01T00:00:00Z")
+    for name, url, refers_to in (("named", page, ids["second"]), ("unnamed", other, None)):
+        ids[name] = record_id(f"revisit:{name}")
+        headers = {
+            "WARC-Record-ID": ids[name],
+            "WARC-Date": "2024-04-01T00:00:01Z",
+            "WARC-Payload-Digest": digest,
+        }
+        if refers_to:
+            headers["WARC-Refers-To"] = refers_to
+        http = StatusAndHeaders("304 Not Modified", [], protocol="HTTP/1.1")
+        builder._write(
+            builder._writer.create_warc_record(url, "revisit", http_headers=http, warc_headers_dict=headers)
+        )
+    builder.close()
+    return ids
+
+
+def test_revisit_refers_to_keeps_the_header_and_falls_back_to_its_own_url(tmp_path: Path) -> None:
+    ids = _revisit_warc(tmp_path / "responses.warc.gz")
+    files = [tmp_path / "responses.warc.gz", tmp_path / "revisits.warc.gz"]
+    for order in (files, files[::-1]):
+        db = open_archive(tmp_path / f"{order[0].stem}.db")
+        for path in order:
+            ingest_warc_file(db, path)
+        refers = dict(
+            db.execute("SELECT record_id, refers_to FROM captures WHERE record_type = 'revisit'").fetchall()
+        )
+        assert refers[ids["named"]] == ids["second"]  # as the header says, though "first" is earlier
+        assert refers[ids["unnamed"]] == ids["other"]  # same URL as the revisit, though not the earliest
+        sources = db.execute(
+            "SELECT refers_to_source FROM captures WHERE record_type = 'revisit' ORDER BY record_id"
+        )
+        assert sorted(row[0] for row in sources) == ["header", "payload-digest"]
+
+
+def test_an_image_is_shown_with_a_capture_that_holds_its_bytes(tmp_path: Path) -> None:
+    """A 304 revisit (or an error answer) nearer in time than the image's 200 response has no bytes."""
+    from archive.db.article_rows import write_extraction
+    from archive.extract.result import ImageRef
+
+    db = open_archive(tmp_path / "a.db")
+    rows = [
+        ("<urn:page>", SEED_URL, "2024-05-01T10:00:00Z", "response", 200),
+        ("<urn:img-200>", IMAGE_URL, "2024-01-01T10:00:00Z", "response", 200),
+        ("<urn:img-304>", IMAGE_URL, "2024-05-01T10:00:01Z", "revisit", 304),
+        ("<urn:img-503>", IMAGE_URL, "2024-05-01T10:00:02Z", "response", 503),
+    ]
+    for offset, (rid, url, date, kind, status) in enumerate(rows):
+        db.execute(
+            "INSERT INTO captures (record_id, url, fetched_at, record_type, status, warc_filename, warc_offset)"
+            " VALUES (?, ?, ?, ?, ?, 'a.warc.gz', ?)",
+            [rid, url, date, kind, status, offset],
+        )
+    write_extraction(
+        db, "<urn:page>", Extraction(url=SEED_URL, paragraphs=["正文"], images=[ImageRef(IMAGE_URL)])
+    )
+    image = db.execute("SELECT image_capture_id, image_status FROM article_images").fetchone()
+    assert image == ("<urn:img-200>", 200)

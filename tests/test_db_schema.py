@@ -104,3 +104,51 @@ def test_readonly_open_of_an_old_archive_is_an_error(tmp_path: Path) -> None:
 def test_duplicate_migration_version_is_refused() -> None:
     with pytest.raises(ValueError):
         REGISTRY.register(1, "again")(lambda db: None)
+
+
+@pytest.mark.parametrize("kind", ["empty", "foreign", "not sqlite", "no migrations listed"])
+def test_reading_refuses_a_file_that_is_not_an_archive_and_leaves_it_alone(tmp_path: Path, kind: str) -> None:
+    from archive.db.schema import open_for_reading
+
+    path = tmp_path / "other.db"
+    if kind == "empty":
+        path.touch()
+    elif kind == "not sqlite":
+        path.write_bytes(b"just some text, not a database\n" * 10)
+    else:
+        other = sqlite3.connect(path)
+        other.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        if kind == "no migrations listed":
+            other.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+        other.commit()
+        other.close()
+    before = path.read_bytes()
+    with pytest.raises(ArchiveSchemaError, match="is not a minzu-archive database"):
+        open_for_reading(path)
+    assert path.read_bytes() == before
+
+
+def test_reading_commands_report_a_foreign_database_clearly(tmp_path: Path) -> None:
+    from tests.conftest import cli
+
+    path = tmp_path / "other.db"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    other.commit()
+    other.close()
+    for args in (["search", str(path), "海西"], ["export", "jsonl", str(path)], ["history", str(path), "x"]):
+        result = cli(*args, check=False)
+        assert result.returncode == 1 and "is not a minzu-archive database" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+
+
+def test_reading_still_upgrades_an_older_archive(tmp_path: Path) -> None:
+    from archive.db.schema import open_for_reading
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrate(old, REGISTRY.ordered()[:4])
+    old.close()
+    db = open_for_reading(path)
+    assert applied_versions(db) == set(range(1, LATEST_VERSION + 1))

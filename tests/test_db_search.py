@@ -153,3 +153,63 @@ def test_reextracted_article_replaces_its_index_entry(corpus: Database) -> None:
     assert url not in search_urls(corpus, "牧民")
     write_extraction(corpus, "<urn:test:200>", Extraction(url=url, status="not-article"))
     assert search_urls(corpus, "骆驼") == set()
+
+
+def test_cjk_query_of_nothing_searchable_is_a_valid_expression(corpus: Database) -> None:
+    for query in ("", "   ", "，。！", "“”"):
+        assert corpus.execute("SELECT cjk_query(?)", [query]).fetchone() == ('""',)
+        sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH cjk_query(?)"
+        assert corpus.execute(sql, [query]).fetchone() == (0,)
+    assert corpus.execute("SELECT cjk_query(NULL)").fetchone() == ('""',)
+
+
+def test_chinese_quotes_and_corner_brackets_make_phrases() -> None:
+    phrase = [["海", "西", BOUNDARY, "州"]]
+    assert query_terms('"海西 州"') == phrase
+    assert query_terms("“海西 州”") == phrase
+    assert query_terms("「海西 州」") == phrase
+    assert query_terms("『海西 州』 民族") == [*phrase, ["民", "族"]]
+
+
+def test_hangul_syllables_are_tokens_like_han(tmp_path: Path) -> None:
+    assert shadow_text("중국민족 잡지") == f"중 국 민 족 {BOUNDARY} 잡 지"
+    db = open_archive(tmp_path / "ko.db")
+    db.execute(
+        "INSERT INTO captures (record_id, url, fetched_at, record_type, status, warc_filename, warc_offset)"
+        " VALUES ('<urn:ko>', 'https://www.56-china.com.cn/ko/1.html', '2024-01-01T00:00:00Z',"
+        " 'response', 200, 'k.warc.gz', 0)"
+    )
+    text = "중국민족의 단결을 위하여 모든 민족이 함께 노력하고 있다. " * 5
+    write_extraction(
+        db,
+        "<urn:ko>",
+        Extraction(
+            url="https://www.56-china.com.cn/ko/1.html",
+            title="민족단결",
+            published="2020-01-01",
+            paragraphs=[text],
+        ),
+    )
+    assert [hit.capture_id for hit in search(db, "민족")] == ["<urn:ko>"]  # inside 중국민족의 and 민족이
+
+
+def test_an_archive_indexed_before_hangul_tokens_is_reindexed(tmp_path: Path) -> None:
+    from archive.db.migrations import migrate
+    from archive.db.schema import REGISTRY
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrate(old, [m for m in REGISTRY.ordered() if m.version < 8])
+    old.execute(
+        "INSERT INTO articles (capture_id, url, status, title, text) VALUES ('<urn:ko>', 'u', 'ok', 't', ?)",
+        ["중국민족의 단결"],
+    )
+    rowid = old.execute("SELECT rowid FROM articles").fetchone()[0]
+    old.execute(  # as the old tokenizer indexed it: one token per run of Hangul
+        "INSERT INTO articles_fts (rowid, capture_id, title, text) VALUES (?, '<urn:ko>', 't', ?)",
+        [rowid, "중국민족의 단결"],
+    )
+    old.conn.commit()
+    old.close()
+    db = open_archive(path)
+    assert db.execute("SELECT text FROM articles_fts").fetchone() == (shadow_text("중국민족의 단결"),)

@@ -56,7 +56,7 @@ def test_csv_round_trips_against_the_database(crawled: CrawledCollection, tmp_pa
 def test_formula_cells_are_neutralised(tmp_path: Path) -> None:
     db = open_archive(tmp_path / "a.db")
     add_article(
-        db, 1, "=cmd|' /C calc'!A0", ["+SUM(1,2)", "正文"], section="@section", published="2020-01-01"
+        db, 1, "=cmd|' /C calc'!A0", ["+SUM(1,2)", "正文" * 60], section="@section", published="2020-01-01"
     )
     out = io.StringIO()
     assert export_articles_csv(db, out) == 1
@@ -72,3 +72,24 @@ def test_progress_bar_only_when_asked(crawled: CrawledCollection, capsys: pytest
     export_articles_csv(db, io.StringIO(), show_progress=True)
     err = capsys.readouterr().err
     assert "csv" in err and "article" in err and "100%" in err
+
+
+def test_formula_signs_hidden_behind_blanks_or_in_full_width_are_neutralised() -> None:
+    risky = [
+        " =1+1",
+        "\u3000=1+1",
+        '\u200b=HYPERLINK("x")',
+        "\ufeff+1",
+        "\u2060 @SUM(A1)",
+        "＝1+1",
+        "＋1",
+        "－1",
+        "＠SUM(A1)",
+        "|calc",
+        "\t=1",
+    ]
+    for value in risky:
+        assert safe_cell(value) == "'" + value, value
+    for value in ("海西州", "1+1=2", "a-b", "  正文", "\u200b正文"):
+        assert safe_cell(value) == value
+    assert safe_cell(-3) == -3

@@ -10,6 +10,7 @@ from archive.db.ingest import ingest_warc_file
 from archive.db.schema import open_archive
 from exports.jsonl import FIELDS, export_articles_jsonl
 from tests.test_db_warcs import (
+    HOME_URL,
     MISSING_URL,
     SECOND_TITLE,
     SECOND_URL,
@@ -42,10 +43,12 @@ def test_one_line_per_article_in_url_order_with_fixed_keys(tmp_path: Path) -> No
     expected = [
         row[0]
         for row in db.execute(
-            "SELECT DISTINCT url FROM articles WHERE status = 'ok' AND title <> '' AND text <> '' ORDER BY url"
+            "SELECT DISTINCT url FROM article_pages WHERE page_kind IN ('article', 'undated')"
+            " AND title <> '' ORDER BY url"
         )
     ]
     assert count == len(lines) == len(expected) >= 2 and text.endswith("\n")
+    assert HOME_URL not in expected  # the home page is a short stub, not an article
     records = {r["url"]: r for r in map(json.loads, lines)}
     assert list(records) == expected and {SEED_URL, SECOND_URL} <= set(records)
     assert all(tuple(r) == FIELDS for r in records.values())
@@ -94,3 +97,39 @@ def test_same_bytes_whatever_the_ingest_order(tmp_path: Path) -> None:
 
 def test_empty_archive_exports_nothing(tmp_path: Path) -> None:
     assert export(open_archive(tmp_path / "empty.db")) == (0, "")
+
+
+def test_listings_and_stubs_the_extractor_marked_ok_are_left_out(tmp_path: Path) -> None:
+    from archive.db.article_rows import write_extraction
+    from archive.extract.result import Extraction, LinkRef
+
+    db = open_archive(tmp_path / "a.db")
+    titles = [f"第{n}篇文章的标题，写得相当长的一行" for n in range(12)]
+    pages = {
+        "article": Extraction(
+            url="u:article", title="文章", published="2020-01-01", paragraphs=["正文。" * 60]
+        ),
+        "undated": Extraction(url="u:undated", title="无日期", paragraphs=["正文。" * 60]),
+        "short": Extraction(url="u:short", title="首页", published="2020-01-01", paragraphs=["很短的一页"]),
+        "listing": Extraction(
+            url="u:listing",
+            title="栏目",
+            published="2020-01-01",
+            paragraphs=titles,
+            links=[LinkRef(f"u:{n}", title, "body") for n, title in enumerate(titles)],
+        ),
+    }
+    for offset, (kind, extraction) in enumerate(pages.items()):
+        db.execute(
+            "INSERT INTO captures (record_id, url, fetched_at, record_type, status, warc_filename, warc_offset)"
+            " VALUES (?, ?, '2024-01-01T00:00:00Z', 'response', 200, 'a.warc.gz', ?)",
+            [kind, extraction.url, offset],
+        )
+        write_extraction(db, kind, extraction)
+    kinds = dict(db.execute("SELECT url, page_kind FROM article_pages").fetchall())
+    assert kinds == {page.url: kind for kind, page in pages.items()}
+    count, text = export(db)
+    assert count == 2 and [json.loads(line)["url"] for line in text.splitlines()] == [
+        "u:article",
+        "u:undated",
+    ]

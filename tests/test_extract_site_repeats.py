@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 
 from archive.db.article_rows import write_extraction
 from archive.db.schema import open_archive
+from archive.db.site_pass import apply_site_repeats
 from archive.extract.result import BoilerplateBlock, Extraction
 from archive.extract.site_repeats import KIND, reextract_site, remove_site_repeats, repeated_lines
+from tests.test_db_warcs import FTS_ROWS
 
 NOTICE = "本站所载文章仅代表作者观点，转载请注明出处。"
 SHARE = "微信 微博 QQ空间 收藏本文"
@@ -70,11 +74,129 @@ def test_reextract_site_is_order_independent_and_idempotent(tmp_path: Path) -> N
         for n in order:
             _store(db, n, _article(n))
         changed = reextract_site(db)
-        results.append({key: (value.paragraphs, value.boilerplate) for key, value in changed.items()})
-        for capture_id, extraction in changed.items():
-            write_extraction(db, capture_id, extraction)
+        results.append(
+            {key: (u.extraction.paragraphs, u.extraction.boilerplate) for key, u in changed.items()}
+        )
+        assert apply_site_repeats(db) == 6
         assert reextract_site(db) == {}  # a second pass finds nothing more to move
     assert results[0] == results[1]
     assert len(results[0]) == 6
     paragraphs, blocks = results[0]["<urn:test:2>"]
     assert NOTICE not in paragraphs and blocks == [BoilerplateBlock(KIND, (NOTICE, SHARE))]
+
+
+def dump_everything(db) -> list[str]:
+    """Every row of every table, the full-text index's rows included (not its segment storage)."""
+    rows = [line for line in db.conn.iterdump() if not line.startswith('INSERT INTO "articles_fts')]
+    fts = db.execute(FTS_ROWS).fetchall()
+    return sorted(rows) + [repr(row) for row in fts]
+
+
+LATER = "扫码关注中国民族杂志官方微信公众号"  # repeated only once the second batch is in
+
+
+def _two_batch_pages() -> tuple[list[Extraction], list[Extraction]]:
+    """Five pages with NOTICE, two of them followed by LATER, which four more pages of the second batch
+    repeat; one page of the second batch is an alias (same text, other URL) of one of the first."""
+
+    def page(n: int, *extra: str, url: str | None = None) -> Extraction:
+        article = _article(n, extra=extra)
+        subscription = BoilerplateBlock("subscription", ("欢迎订阅《中国民族》杂志", "邮发代号：2-123"))
+        return dataclasses.replace(
+            article,
+            url=url or article.url,
+            paragraphs=[article.paragraphs[0], *extra, article.paragraphs[1]],
+            section_headings=[LATER] if n == 1 else [],
+            boilerplate=[subscription],
+        )
+
+    first = [
+        page(0, NOTICE, LATER),
+        page(1, NOTICE, LATER),
+        page(2, NOTICE),
+        page(3, NOTICE),
+        page(4, NOTICE),
+    ]
+    second = [
+        page(5, LATER),
+        page(6, LATER),
+        page(7, LATER),
+        page(2, NOTICE, url="http://example.cn/old/2.html"),
+    ]
+    return first, second
+
+
+def test_pass_after_each_batch_equals_one_pass_over_all_pages(tmp_path: Path) -> None:
+    """The pass is a function of the raw extractions: a line moved by an earlier pass still joins its
+    neighbour that becomes repeated later, and moved lines never change a page's text for the alias
+    check; the full-text rows are the same too."""
+    first, second = _two_batch_pages()
+    batched = open_archive(tmp_path / "batched.db")
+    for n, extraction in enumerate(first):
+        _store(batched, n, extraction)
+    apply_site_repeats(batched)
+    for n, extraction in enumerate(second, start=len(first)):
+        _store(batched, n, extraction)
+    apply_site_repeats(batched)
+
+    at_once = open_archive(tmp_path / "at_once.db")
+    for n, extraction in enumerate([*first, *second]):
+        _store(at_once, n, extraction)
+    apply_site_repeats(at_once)
+
+    assert dump_everything(batched) == dump_everything(at_once)
+    text, raw = at_once.execute(
+        "SELECT text, raw_extraction FROM articles WHERE capture_id = '<urn:test:0>'"
+    ).fetchone()
+    assert NOTICE not in text and LATER not in text and json.loads(raw)["paragraphs"][1:3] == [NOTICE, LATER]
+    blocks = at_once.execute(
+        "SELECT b.kind, b.text FROM boilerplate_occurrences o JOIN boilerplate_blocks b USING (block_id) "
+        "WHERE o.capture_id = '<urn:test:0>' ORDER BY o.position"
+    ).fetchall()
+    assert blocks == [
+        ("subscription", "欢迎订阅《中国民族》杂志\n邮发代号：2-123"),
+        (KIND, f"{NOTICE}\n{LATER}"),
+    ]
+
+
+def test_reingesting_a_cleaned_page_and_passing_again_changes_nothing(tmp_path: Path) -> None:
+    first, second = _two_batch_pages()
+    db = open_archive(tmp_path / "a.db")
+    pages = [*first, *second]
+    for n, extraction in enumerate(pages):
+        _store(db, n, extraction)
+    apply_site_repeats(db)
+    before = dump_everything(db)
+    write_extraction(db, "<urn:test:0>", pages[0])  # what ingest writes when the record comes again
+    assert NOTICE in db.execute("SELECT text FROM articles WHERE capture_id = '<urn:test:0>'").fetchone()[0]
+    assert apply_site_repeats(db) == 1
+    assert dump_everything(db) == before
+    assert apply_site_repeats(db) == 0
+
+
+def test_unlinked_blocks_are_deleted_and_extractor_labels_win(tmp_path: Path) -> None:
+    first, second = _two_batch_pages()
+    db = open_archive(tmp_path / "a.db")
+    for n, extraction in enumerate(first):
+        _store(db, n, extraction)
+    apply_site_repeats(db)
+    assert db.execute("SELECT count(*) FROM boilerplate_blocks WHERE text = ?", [NOTICE]).fetchone()[0] == 1
+    for n, extraction in enumerate(second, start=len(first)):
+        _store(db, n, extraction)
+    apply_site_repeats(db)
+    # A label an extractor gives replaces the pass's, which sorts first ("site-repeat" < "subscription").
+    labelled = dataclasses.replace(
+        _article(9, extra=()), boilerplate=[BoilerplateBlock("subscription", (NOTICE,))]
+    )
+    _store(db, 99, labelled)
+    assert db.execute("SELECT kind FROM boilerplate_blocks WHERE text = ?", [NOTICE]).fetchone() == (
+        "subscription",
+    )
+    _store(db, 98, dataclasses.replace(labelled, url="http://example.cn/a/98.html", boilerplate=[]))
+    orphan = BoilerplateBlock(KIND, ("一行早已不再重复的文字，只留在旧的块里",))
+    write_extraction(db, "<urn:test:98>", dataclasses.replace(labelled, boilerplate=[orphan]))
+    write_extraction(db, "<urn:test:98>", dataclasses.replace(labelled, boilerplate=[]))
+    apply_site_repeats(db)
+    assert (
+        db.execute("SELECT count(*) FROM boilerplate_blocks WHERE text = ?", [orphan.text]).fetchone()[0] == 0
+    )

@@ -206,3 +206,43 @@ def test_crawl_context_travels_in_the_warc_files(
         assert [json.loads(o) for o in options] == [ExtractOptions().to_dict()]
         # Every capture knows the run it belongs to.
         assert db.execute("SELECT count(*) FROM captures WHERE run_id IS NULL").fetchone()[0] == 0
+
+
+NOTICE = "本站所载文章仅代表作者观点，转载请注明出处，违者必究。"
+
+
+def site_repeat_warc(path: Path, pages: range, date: str) -> Path:
+    """Articles whose body carries one notice line that the site-wide pass recognises as boilerplate."""
+    from tests.test_db_warcs import SITE, WarcFileBuilder, article_html, seed_sections
+
+    _, subscription = seed_sections()
+    builder = WarcFileBuilder(path, date=date)
+    for n in pages:
+        body = [f"第{n}篇文章的第一段正文，讲的是第{n}个村庄的新变化和新气象。", NOTICE, f"第{n}篇的第二段。"]
+        html = article_html(f"第{n}篇文章的标题", "2020-01-02", "关注", body, subscription, [])
+        builder.exchange(f"{SITE}/show-case-{n}.html", html, date=f"{date[:17]}{n:02d}Z")
+    return builder.close()
+
+
+def test_catch_up_before_a_crawl_runs_the_site_pass_and_equals_a_rebuild(tmp_path: Path) -> None:
+    """Records a killed crawl wrote but never ingested are caught up, and the site-wide pass runs after
+    them: the database then equals a rebuild of the WARC files, full-text rows included."""
+    from archive.collection import database_path, prepare_collection, warc_directory
+    from archive.db.ingest import ingest_warc_file
+
+    collection = tmp_path / "collection"
+    warc_dir = warc_directory(collection)
+    warc_dir.mkdir(parents=True)
+    first = site_repeat_warc(warc_dir / "run-00000.warc.gz", range(0, 3), "2024-02-01T08:00:00Z")
+    site_repeat_warc(warc_dir / "run-00001.warc.gz", range(3, 6), "2024-02-01T09:00:00Z")
+    db = open_archive(database_path(collection))
+    ingest_warc_file(db, first)  # the crawl ingested its first file, then died
+    db.close()
+
+    prepared = prepare_collection(collection)
+    live = open_archive(database_path(collection), readonly=True)
+    texts = [row[0] for row in live.execute("SELECT text FROM articles WHERE status = 'ok'")]
+    assert len(texts) == 6 and not any(NOTICE in text for text in texts)
+    assert prepared.caught_up_files == ("run-00001.warc.gz",) and prepared.site_repeats_changed == 6
+    rebuild(find_warc_files([warc_dir]), tmp_path / "rebuilt.db", workers=0)
+    assert dump_content(open_archive(tmp_path / "rebuilt.db", readonly=True)) == dump_content(live)

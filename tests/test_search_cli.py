@@ -15,7 +15,7 @@ from archive.commands.reading import search as search_command
 from archive.db.cells import safe_cell
 from archive.db.migrations import applied_versions, migrate
 from archive.db.schema import LATEST_VERSION, REGISTRY, open_archive
-from archive.db.search import search
+from archive.db.search import index_article, search
 from archive.extract.result import LinkRef
 from tests.conftest import SEED_URL, CrawledCollection, cli
 from tests.test_db_search import add_article
@@ -175,7 +175,19 @@ def test_an_older_archive_is_upgraded_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     old = Database(path)
     migrate(old, REGISTRY.ordered()[:3])  # as built before the reading views existed
-    add_article(old, 1, "海西纪事", ["海西的故事。" * 30], published="2020-01-01")
+    # Rows as the code of that time wrote them (today's writer knows columns added since).
+    old.execute(
+        "INSERT INTO captures (record_id, url, fetched_at, record_type, status, warc_filename, warc_offset)"
+        " VALUES ('<urn:old>', 'https://www.56-china.com.cn/show-case-1.html', '2024-01-01T00:00:00Z',"
+        " 'response', 200, 'old.warc.gz', 0)"
+    )
+    old.execute(
+        "INSERT INTO articles (capture_id, url, status, title, published, text) VALUES"
+        " ('<urn:old>', 'https://www.56-china.com.cn/show-case-1.html', 'ok', '海西纪事', '2020-01-01', ?)",
+        ["海西的故事。" * 30],
+    )
+    index_article(old, "<urn:old>", "海西纪事", "海西的故事。" * 30)
+    old.conn.commit()
     old.close()
     result = CliRunner().invoke(search_command, [str(path), "海西", "--json"])
     assert result.exit_code == 0, result.output

@@ -88,3 +88,17 @@ def test_title_and_read_only(crawled: CrawledCollection) -> None:
 
 def test_commands_are_registered_in_the_cli() -> None:
     assert {"search", "show", "history", "serve", "export"} <= set(main_cli.commands)
+
+
+def test_canned_search_and_cli_search_are_built_by_one_function() -> None:
+    from archive.db.search import ranked_search_sql
+    from archive.serve.metadata import SEARCH_SQL
+
+    cli_sql = ranked_search_sql(match=":expression", query=":query", columns="*", limit=":limit")
+    canned_sql = ranked_search_sql(match="cjk_query(:q)", query=":q", columns="*", limit="100")
+    # Only the parameters differ: the filters, the one-hit-per-URL rule and the ranking are shared.
+    assert cli_sql.replace(":expression", "cjk_query(:q)").replace(":query", ":q").replace(
+        ":limit", "100"
+    ) == (canned_sql)
+    assert SEARCH_SQL.split("FROM newest")[1] == canned_sql.split("FROM newest")[1]
+    assert SEARCH_SQL.rsplit("\nSELECT ", 1)[0] == canned_sql.rsplit("\nSELECT ", 1)[0]

@@ -51,10 +51,10 @@ def export() -> None:
 @OUTPUT_OPTION
 def export_jsonl(db_path: Path, output: Path | None) -> None:
     """One JSON object per article (newest good capture of each URL), sorted by URL."""
-    from archive.db.schema import open_for_reading
+    from archive.commands.reading import open_for_command
     from exports.jsonl import export_articles_jsonl
 
-    db = open_for_reading(db_path)
+    db = open_for_command(db_path)
     with _output(output) as out:
         count = export_articles_jsonl(db, out)
     _done(count, "articles", output)
@@ -65,10 +65,10 @@ def export_jsonl(db_path: Path, output: Path | None) -> None:
 @OUTPUT_OPTION
 def export_csv(db_path: Path, output: Path | None) -> None:
     """The JSONL export's articles as CSV; cells that a spreadsheet would run as formulas are neutralised."""
-    from archive.db.schema import open_for_reading
+    from archive.commands.reading import open_for_command
     from exports.csv import export_articles_csv
 
-    db = open_for_reading(db_path)
+    db = open_for_command(db_path)
     with _output(output) as out:
         count = export_articles_csv(db, out, show_progress=sys.stderr.isatty())
     _done(count, "articles", output)
@@ -81,10 +81,10 @@ def export_csv(db_path: Path, output: Path | None) -> None:
 )
 def export_markdown_command(db_path: Path, output: Path) -> None:
     """One Markdown file per article, with YAML front matter and its images linked."""
-    from archive.db.schema import open_for_reading
+    from archive.commands.reading import open_for_command
     from exports.markdown import export_markdown
 
-    db = open_for_reading(db_path)
+    db = open_for_command(db_path)
     count = export_markdown(db, output, show_progress=sys.stderr.isatty())
     click.echo(f"{count} articles written to {output}", err=True)
 

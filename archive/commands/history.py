@@ -19,10 +19,10 @@ def _plural(count: int, noun: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def history(db_path: Path, url: str, as_json: bool) -> None:
     """Every capture of URL, oldest first, and what changed in its text between versions."""
+    from archive.commands.reading import open_for_command
     from archive.db.history import url_history
-    from archive.db.schema import open_for_reading
 
-    db = open_for_reading(db_path)
+    db = open_for_command(db_path)
     found = url_history(db, url)
     if found is None:
         raise click.ClickException(f"{url} is not in the archive")

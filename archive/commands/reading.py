@@ -9,6 +9,18 @@ import click
 
 from archive.commands.output import as_dict, print_json
 
+
+def open_for_command(db_path: Path):
+    """The archive at ``db_path`` opened read-only (upgraded first if older), or a clear CLI error when
+    the file is not an archive or cannot be upgraded."""
+    from archive.db.schema import ArchiveSchemaError, open_for_reading
+
+    try:
+        return open_for_reading(db_path)
+    except ArchiveSchemaError as error:
+        raise click.ClickException(str(error)) from error
+
+
 SEARCH_CSV_COLUMNS = ("url", "title", "published", "section", "page_kind", "score", "snippet", "capture_id")
 
 
@@ -44,12 +56,11 @@ def search(
     never searched.
     """
     from archive.db.cells import write_csv
-    from archive.db.schema import open_for_reading
     from archive.db.search import search as run_search
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
-    db = open_for_reading(db_path)
+    db = open_for_command(db_path)
     hits = run_search(
         db, query, section=section, since=since, until=until, limit=limit, include_listings=all_pages
     )
@@ -76,10 +87,9 @@ def search(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(db_path: Path, url: str, as_json: bool) -> None:
     """Show the archived article at URL: metadata, text, images, boilerplate and captures."""
-    from archive.db.schema import open_for_reading
     from archive.db.show import show_url
 
-    db = open_for_reading(db_path)
+    db = open_for_command(db_path)
     record = show_url(db, url)
     if record is None:
         raise click.ClickException(f"{url} is not in the archive")

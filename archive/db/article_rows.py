@@ -15,6 +15,7 @@ from archive.db.record_rows import canonical_json
 from archive.db.search import index_article, unindex_article
 from archive.db.upsert import least, upsert
 from archive.extract.result import BoilerplateBlock, Extraction
+from archive.extract.site_repeats import KIND as SITE_REPEAT
 
 
 def normalize_block_text(text: str) -> str:
@@ -29,8 +30,15 @@ def block_id(text: str) -> str:
     return hashlib.sha1(normalize_block_text(text).encode("utf-8")).hexdigest()
 
 
-def write_extraction(db: Database, capture_id: str, extraction: Extraction) -> None:
-    """Upsert the article row and replace its images, links and boilerplate occurrences."""
+def write_extraction(
+    db: Database, capture_id: str, extraction: Extraction, *, raw_extraction: str | None = None
+) -> None:
+    """Upsert the article row and replace its images, links and boilerplate occurrences.
+
+    Ingest stores the extractor's result as it is (``raw_extraction`` NULL); the site-wide pass
+    (:mod:`archive.db.site_pass`) stores its cleaned result with the JSON it needs to start again from
+    the extractor's.
+    """
     upsert(
         db,
         "articles",
@@ -53,6 +61,7 @@ def write_extraction(db: Database, capture_id: str, extraction: Extraction) -> N
             "extractor_version": extraction.extractor_version,
             "options": canonical_json(extraction.options),
             "rules": canonical_json(extraction.rules),
+            "raw_extraction": raw_extraction,
         },
         ["capture_id"],
     )
@@ -76,19 +85,26 @@ def write_extraction(db: Database, capture_id: str, extraction: Extraction) -> N
         unindex_article(db, capture_id)
 
 
+_KIND_MERGE = f"""CASE
+    WHEN excluded.kind = '{SITE_REPEAT}' THEN boilerplate_blocks.kind
+    WHEN boilerplate_blocks.kind = '{SITE_REPEAT}' THEN excluded.kind
+    ELSE {least("boilerplate_blocks", "kind")} END"""
+
+
 def _write_block_occurrence(db: Database, capture_id: str, position: int, block: BoilerplateBlock) -> None:
     text = normalize_block_text(block.text)
     if not text:
         return
     identity = block_id(text)
     # One text, one row; should two pages label the same text differently, the smallest label wins
-    # so that the result does not depend on which page was ingested first.
+    # so that the result does not depend on which page was ingested first. The site-wide pass's label
+    # only names a text no extractor labelled: the pass reruns, and its runs of lines come and go.
     upsert(
         db,
         "boilerplate_blocks",
         {"block_id": identity, "kind": block.kind, "text": text},
         ["block_id"],
-        merge={"kind": least("boilerplate_blocks", "kind")},
+        merge={"kind": _KIND_MERGE},
     )
     db.execute(
         "INSERT INTO boilerplate_occurrences (capture_id, position, block_id) VALUES (?, ?, ?)",

@@ -24,14 +24,16 @@ from dataclasses import dataclass
 
 BOUNDARY = "\ue000"
 
-# Han ideographs (with extensions and compatibility forms), kana, and the ideographic iteration and
-# zero marks: scripts written without spaces, where any character may start a word.
+# Han ideographs (with extensions and compatibility forms), kana, Hangul syllables, and the ideographic
+# iteration and zero marks: scripts where any character may start a word (Korean is written with spaces,
+# but its words take particles: 민족 must find 민족의 and 민족은).
 _CJK_RANGES = (
     (0x3005, 0x3007),
     (0x3040, 0x30FF),
     (0x31F0, 0x31FF),
     (0x3400, 0x4DBF),
     (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),  # Hangul syllables: the magazine's Korean edition, one syllable per token too
     (0xF900, 0xFAFF),
     (0x20000, 0x323AF),
 )
@@ -44,6 +46,11 @@ class Token:
     text: str
     start: int
     end: int
+
+
+def has_hangul(text: str) -> bool:
+    """Whether ``text`` holds a Hangul syllable (tokenized one per token since schema migration 8)."""
+    return any(0xAC00 <= ord(char) <= 0xD7AF for char in text)
 
 
 def is_cjk(char: str) -> bool:
@@ -111,14 +118,17 @@ def shadow_text(text: str | None) -> str:
     return " ".join(token.text for token in tokenize(text or ""))
 
 
-_TERM = re.compile(r'"([^"]*)"|(\S+)')
+# A phrase in ASCII double quotes, Chinese curly quotes “…” or corner brackets 「…」 『…』, else a
+# whitespace-separated word.
+_TERM = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』|(\S+)')
 
 
 def query_terms(query: str) -> list[list[str]]:
-    """Split a user query into terms (whitespace-separated, or "quoted phrases"), each as tokens."""
+    """Split a user query into terms (whitespace-separated, or quoted phrases: "…", “…”, 「…」, 『…』),
+    each as tokens."""
     terms = []
     for match in _TERM.finditer(query):
-        raw = match.group(1) if match.group(1) is not None else match.group(2)
+        raw = next(group for group in match.groups() if group is not None)
         tokens = [token.text for token in tokenize(raw)]
         if tokens:
             terms.append(tokens)
@@ -129,9 +139,18 @@ def match_expression(query: str) -> str:
     """An FTS5 MATCH expression: every term as a quoted phrase, all terms required.
 
     Tokens contain only letters, numbers and :data:`BOUNDARY`, so quoting needs no escaping. Returns
-    an empty string when the query has no searchable characters.
+    an empty string when the query has no searchable characters (see :func:`sql_match_expression`).
     """
     return " AND ".join('"' + " ".join(tokens) + '"' for tokens in query_terms(query))
+
+
+NO_MATCH = '""'
+"""A valid MATCH expression that matches nothing: what ``cjk_query`` gives for an empty query."""
+
+
+def sql_match_expression(query: str | None) -> str:
+    """:func:`match_expression` for SQL (``cjk_query``): never empty, since ``MATCH ''`` is an error."""
+    return match_expression(query or "") or NO_MATCH
 
 
 def find_phrase(tokens: list[Token], phrase: list[str]) -> list[tuple[int, int]]:

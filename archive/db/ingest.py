@@ -287,34 +287,35 @@ def _ingest_capture(
     )
 
 
-# The original of a revisit: a response or resource with the same payload digest, preferring the
-# URL and date the revisit names (WARC-Refers-To-Target-URI / -Date), then the earliest capture.
-# A total order over all candidates, so the answer does not depend on which records came first.
-# (SQLite does not let a correlated subquery's ORDER BY see the outer row, hence min() over a sort
-# key: two flags, the capture date, a separator, then the record id that is cut out again.)
+# The original of a revisit without a WARC-Refers-To header: a response or resource with the same payload
+# digest, preferring the URL and date the revisit names (WARC-Refers-To-Target-URI, else the revisit's own
+# URL, and WARC-Refers-To-Date), then the earliest capture. A total order over all candidates, so the
+# answer does not depend on which records came first. (SQLite does not let a correlated subquery's ORDER
+# BY see the outer row, hence min() over a sort key: two flags, the capture date, a separator, then the
+# record id that is cut out again.)
 _BEST_ORIGINAL = """
     SELECT substr(min(key), instr(min(key), char(1)) + 1) FROM (
-        SELECT (o.url IS NOT captures.refers_to_target_uri) || (o.fetched_at IS NOT captures.refers_to_date)
+        SELECT (o.url IS NOT coalesce(captures.refers_to_target_uri, captures.url))
+               || (o.fetched_at IS NOT captures.refers_to_date)
                || coalesce(o.fetched_at, '') || char(1) || o.record_id AS key
         FROM captures o
         WHERE o.payload_digest = captures.payload_digest AND o.record_type IN ('response', 'resource'))"""
 
 
 def _resolve_revisits(db: Database, digest: str) -> None:
-    """Point revisits without a WARC-Refers-To header at their original (``captures.refers_to``).
+    """Point revisits without a WARC-Refers-To header at their original (``captures.refers_to``,
+    ``refers_to_source = 'payload-digest'``).
 
     Runs whenever a capture with this digest arrives, from either side: a revisit ingested before
-    its original is filled in when the original comes. A revisit whose header names a record not
-    ingested (yet) is left alone; one that names a capture of the same payload is re-resolved by
-    the rule above, which picks that same capture whenever its URL and date match the header's.
+    its original is filled in when the original comes, and re-resolved when a better one comes. A
+    refers-to given by the record's own header (``refers_to_source = 'header'``) is never rewritten,
+    whether or not the record it names is in the archive.
     """
     db.execute(
-        f"""UPDATE captures SET refers_to = ({_BEST_ORIGINAL})
+        f"""UPDATE captures SET refers_to = ({_BEST_ORIGINAL}), refers_to_source = 'payload-digest'
             WHERE record_type = 'revisit' AND payload_digest = :digest
-              AND ({_BEST_ORIGINAL}) IS NOT NULL
-              AND (refers_to IS NULL OR refers_to IN (
-                    SELECT record_id FROM captures
-                    WHERE payload_digest = :digest AND record_type IN ('response', 'resource')))""",
+              AND refers_to_source IS NOT 'header'
+              AND ({_BEST_ORIGINAL}) IS NOT NULL""",
         {"digest": digest},
     )
 

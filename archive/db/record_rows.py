@@ -129,6 +129,7 @@ def capture_row(location: RecordLocation, record: ArcWarcRecord) -> dict[str, An
         "truncated": warc_header(record, "WARC-Truncated"),
         "profile": warc_header(record, "WARC-Profile"),
         "refers_to": warc_header(record, "WARC-Refers-To"),
+        "refers_to_source": "header" if warc_header(record, "WARC-Refers-To") else None,
         "refers_to_target_uri": warc_header(record, "WARC-Refers-To-Target-URI"),
         "refers_to_date": warc_header(record, "WARC-Refers-To-Date"),
     }

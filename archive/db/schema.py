@@ -13,8 +13,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from archive.db.cjk import has_hangul
 from archive.db.migrations import MigrationRegistry, applied_versions, migrate
-from archive.db.search import register_functions
+from archive.db.search import index_article, register_functions
 
 REGISTRY = MigrationRegistry()
 
@@ -312,6 +313,80 @@ def _reading_views(db: Database) -> None:
     )
 
 
+@REGISTRY.register(5, "raw extraction")
+def _raw_extraction(db: Database) -> None:
+    # What the site-wide pass (archive.extract.site_repeats) changed on a page: the extractor's own
+    # paragraphs, section headings, rules and number of boilerplate blocks, as JSON; NULL when the page is
+    # stored as extracted. The pass always starts again from this, never from its own earlier output.
+    _run(db, ["ALTER TABLE articles ADD COLUMN raw_extraction TEXT"])
+
+
+@REGISTRY.register(6, "refers-to source")
+def _refers_to_source(db: Database) -> None:
+    # 'header' when captures.refers_to is the record's WARC-Refers-To, 'payload-digest' when ingest
+    # filled it in from a capture with the same payload: only the latter is ever re-resolved.
+    _run(
+        db,
+        [
+            "ALTER TABLE captures ADD COLUMN refers_to_source TEXT",
+            "UPDATE captures SET refers_to_source = 'header' WHERE refers_to IS NOT NULL",
+        ],
+    )
+
+
+# A capture that holds the image's bytes: a response or resource with a 2xx status (a resource has none).
+_HAS_PAYLOAD = (
+    "c.record_type IN ('response', 'resource') AND (c.status IS NULL OR c.status BETWEEN 200 AND 299)"
+)
+
+
+@REGISTRY.register(7, "image captures with a payload")
+def _article_images_with_payload(db: Database) -> None:
+    # As in migration 2, but a capture with the image's bytes is preferred to a nearer revisit (a 304
+    # has no body) or error answer; among equals the nearest in time wins, then the smallest record id.
+    _run(
+        db,
+        [
+            "DROP VIEW IF EXISTS article_images",
+            f"""CREATE VIEW article_images AS
+                WITH used AS (
+                    SELECT i.capture_id, a.url AS article_url, i.position, i.src, i.caption, i.alt,
+                           pc.fetched_at AS page_fetched_at
+                    FROM images i
+                    JOIN articles a ON a.capture_id = i.capture_id
+                    JOIN captures pc ON pc.record_id = i.capture_id),
+                candidates AS (
+                    SELECT used.capture_id, used.position, c.record_id, row_number() OVER (
+                        PARTITION BY used.capture_id, used.position
+                        ORDER BY ({_HAS_PAYLOAD}) DESC,
+                                 abs(julianday(c.fetched_at) - julianday(used.page_fetched_at)), c.record_id
+                    ) AS nearness
+                    FROM used JOIN captures c ON c.url = used.src)
+                SELECT used.capture_id, used.article_url, used.position, used.src, used.caption, used.alt,
+                       ic.record_id AS image_capture_id, ic.status AS image_status,
+                       ic.mime_type AS image_mime_type, ic.payload_digest AS image_payload_digest,
+                       ic.content_length AS image_length, ic.warc_filename AS image_warc_filename,
+                       ic.warc_offset AS image_warc_offset
+                FROM used
+                LEFT JOIN candidates k
+                    ON k.capture_id = used.capture_id AND k.position = used.position AND k.nearness = 1
+                LEFT JOIN captures ic ON ic.record_id = k.record_id""",
+        ],
+    )
+
+
+@REGISTRY.register(8, "hangul tokens")
+def _hangul_tokens(db: Database) -> None:
+    # Hangul syllables became one token each (archive.db.cjk): re-index the pages that contain any, so
+    # that an archive indexed before matches the queries built now. Other entries are unchanged.
+    rows = db.execute(
+        "SELECT capture_id, title, text FROM articles WHERE status = 'ok' AND coalesce(text, '') <> ''"
+    ).fetchall()
+    for capture_id, title, text in rows:
+        if has_hangul(title or "") or has_hangul(text):
+            index_article(db, capture_id, title, text)
+
+
 LATEST_VERSION = REGISTRY.latest_version
 
 
@@ -346,16 +421,27 @@ def open_archive(path: Path | str, *, readonly: bool = False) -> Database:
 
 def open_for_reading(path: Path | str) -> Database:
     """Open an archive read-only for the commands that only read it, upgrading it in place first if
-    it was built by an older version (new migrations only add tables and views, never rewrite rows).
+    it was built by an older version (new migrations only add tables, columns and views).
 
-    A file that cannot be upgraded (read-only media, another writer holding the lock) raises
-    :class:`ArchiveSchemaError` with the reason, rather than answering from a schema it lacks.
+    Only a file that is already an archive (its ``schema_migrations`` table lists at least one
+    migration) is ever upgraded: an empty file, another program's SQLite database or a file that is
+    not SQLite raises :class:`ArchiveSchemaError` and is left untouched. So does a file that cannot be
+    upgraded (read-only media, another writer holding the lock), rather than answering from a schema
+    it lacks.
     """
-    conn = connect(path, readonly=True)
     try:
-        missing = {m.version for m in REGISTRY.ordered()} - applied_versions(Database(conn))
+        conn = connect(path, readonly=True)
+    except sqlite3.Error as error:  # missing or unreadable
+        raise ArchiveSchemaError(f"{path}: cannot open: {error}") from error
+    try:
+        applied = applied_versions(Database(conn))
+    except sqlite3.DatabaseError as error:  # not SQLite at all ("file is not a database")
+        raise ArchiveSchemaError(f"{path} is not a minzu-archive database ({error})") from error
     finally:
         conn.close()
+    if not applied:
+        raise ArchiveSchemaError(f"{path} is not a minzu-archive database (it has no schema_migrations)")
+    missing = {m.version for m in REGISTRY.ordered()} - applied
     if missing:
         try:
             open_archive(path).close()

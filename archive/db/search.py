@@ -18,11 +18,19 @@ Ranking, in order (each key breaks the ties of the one before; docs/schema.md sa
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from archive.db.cjk import find_phrase, match_expression, query_terms, shadow_text, tokenize
+from archive.db.cjk import (
+    find_phrase,
+    match_expression,
+    query_terms,
+    shadow_text,
+    sql_match_expression,
+    tokenize,
+)
 
 TITLE_WEIGHT = 4.0
 TEXT_WEIGHT = 1.0
@@ -54,7 +62,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
     Any SQL client (a Datasette canned query, the sqlite3 shell with Python) can then search with
     ``articles_fts MATCH cjk_query(:q)``.
     """
-    conn.create_function("cjk_query", 1, lambda text: match_expression(text or ""), deterministic=True)
+    conn.create_function("cjk_query", 1, sql_match_expression, deterministic=True)
     conn.create_function("cjk_shadow", 1, shadow_text, deterministic=True)
     conn.create_function("cjk_hits", 2, count_hits, deterministic=True)
     conn.create_function(
@@ -111,30 +119,51 @@ def _article_rowid(db: Database, capture_id: str) -> int:
     return row[0]
 
 
-SEARCH_SQL = """
-    WITH scored AS MATERIALIZED (
-        SELECT p.capture_id, p.url, p.title, p.published, p.section, a.text, p.fetched_at, p.page_kind,
-               -bm25(articles_fts, 0.0, :title_weight, :text_weight) AS score,
-               cjk_hits(articles_fts.title, :query) AS title_hits,
-               cjk_hits(articles_fts.text, :query) AS text_hits
-        FROM articles_fts
-        JOIN articles a ON a.rowid = articles_fts.rowid
-        JOIN article_pages p ON p.capture_id = a.capture_id
-        WHERE {where}
-    ),
-    matches AS (
-        SELECT *, row_number() OVER (
-            PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
-        FROM scored
-    )
-    SELECT capture_id, url, title, published, section, text, score, page_kind
-    FROM matches WHERE version_rank = 1
-    ORDER BY {kind_rank}, title_hits > 0 DESC, text_hits DESC, score DESC, published DESC, url
-    LIMIT :limit"""
+def ranked_search_sql(
+    *,
+    match: str,
+    query: str,
+    columns: str,
+    limit: str,
+    kinds: Sequence[str] = DEFAULT_KINDS,
+    where: Sequence[str] = (),
+) -> str:
+    """The one ranked search query, shared by :func:`search` and the Datasette canned query.
+
+    ``match`` is the SQL giving the MATCH expression, ``query`` the SQL giving the user's query (for
+    ``cjk_hits``); ``columns`` is the outer select list over ``capture_id, url, title, published, section,
+    page_kind, fetched_at, text, score``; ``where`` adds conditions on ``a`` (articles) and ``p``
+    (article_pages). One row per URL, the newest matching capture, in the order the module docstring
+    gives.
+    """
+    conditions = [
+        f"articles_fts MATCH {match}",
+        "a.status = 'ok'",
+        f"p.page_kind IN ({', '.join(repr(kind) for kind in kinds)})",
+        *where,
+    ]
+    return f"""WITH scored AS MATERIALIZED (
+    SELECT p.capture_id, p.url, p.title, p.published, p.section, p.page_kind, p.fetched_at, a.text,
+           -bm25(articles_fts, 0.0, {TITLE_WEIGHT}, {TEXT_WEIGHT}) AS score,
+           cjk_hits(articles_fts.title, {query}) AS title_hits,
+           cjk_hits(articles_fts.text, {query}) AS text_hits
+    FROM articles_fts
+    JOIN articles a ON a.rowid = articles_fts.rowid
+    JOIN article_pages p ON p.capture_id = a.capture_id
+    WHERE {" AND ".join(conditions)}
+),
+newest AS (
+    SELECT *, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
+    FROM scored
+)
+SELECT {columns}
+FROM newest WHERE version_rank = 1
+ORDER BY {kind_rank_sql()}, title_hits > 0 DESC, text_hits DESC, score DESC, published DESC, url
+LIMIT {limit}"""
 
 
 def kind_rank_sql(column: str = "page_kind") -> str:
-    """A SQL expression ordering page kinds as :data:`KIND_RANK` does (shared with the Datasette query)."""
+    """A SQL expression ordering page kinds as :data:`KIND_RANK` does."""
     cases = " ".join(f"WHEN '{kind}' THEN {rank}" for kind, rank in KIND_RANK.items())
     return f"CASE {column} {cases} ELSE {len(KIND_RANK)} END"
 
@@ -161,18 +190,8 @@ def search(
     if not expression:
         return []
     kinds = (*DEFAULT_KINDS, "listing") if include_listings else DEFAULT_KINDS
-    where = [
-        "articles_fts MATCH :expression",
-        "a.status = 'ok'",
-        f"p.page_kind IN ({', '.join(repr(kind) for kind in kinds)})",
-    ]
-    params: dict[str, object] = {
-        "expression": expression,
-        "query": query,
-        "title_weight": TITLE_WEIGHT,
-        "text_weight": TEXT_WEIGHT,
-        "limit": limit,
-    }
+    where: list[str] = []
+    params: dict[str, object] = {"expression": expression, "query": query, "limit": limit}
     if section is not None:
         where.append("a.section = :section")
         params["section"] = section
@@ -182,7 +201,14 @@ def search(
     if until is not None:
         where.append("substr(a.published, 1, length(:until)) <= :until")
         params["until"] = until
-    sql = SEARCH_SQL.format(where=" AND ".join(where), kind_rank=kind_rank_sql())
+    sql = ranked_search_sql(
+        match=":expression",
+        query=":query",
+        columns="capture_id, url, title, published, section, text, score, page_kind",
+        limit=":limit",
+        kinds=kinds,
+        where=where,
+    )
     terms = query_terms(query)
     return [
         SearchHit(

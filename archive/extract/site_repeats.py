@@ -8,12 +8,16 @@ the whole archive, after ingest:
    once however often it was captured, and two URLs with the very same text count as one page);
 2. ``remove_site_repeats`` (a pure function) moves every run of such lines out of one page's text into a
    boilerplate block of kind ``site-repeat``;
-3. ``reextract_site(db)`` does both over the articles in the database and returns the changed
-   extractions, for the caller to store with ``write_extraction``.
+3. ``reextract_site(db)`` does both over the articles in the database and returns the pages whose stored
+   rows differ from the result, for the caller to store with ``write_extraction``.
 
-The result depends only on the set of pages in the archive, never on the order they were ingested in.
-Lines already moved by an earlier pass still count (they are read back from the ``site-repeat``
-blocks), so running the pass twice changes nothing the second time.
+The pass is a pure function of the *raw* extractions, the extractor's own output: it never starts from
+text an earlier pass cleaned. A page the pass changed keeps what it changed in ``articles.raw_extraction``
+(the extractor's paragraphs, in their order, its section headings and rules, and how many of the stored
+boilerplate blocks are the extractor's; the rest are the pass's), and ingest stores a page as extracted
+with ``raw_extraction`` NULL. So the result depends only on the set of pages in the archive, never on the
+order they were ingested in or on how many passes ran before, and running the pass twice changes nothing
+the second time.
 """
 
 from __future__ import annotations
@@ -105,18 +109,60 @@ def remove_site_repeats(extraction: Extraction, repeated: frozenset[str]) -> Ext
 
 # -- the pass over the archive --------------------------------------------------------------------
 
+RULE = "boilerplate:site-repeat"
+
+
+@dataclasses.dataclass(frozen=True)
+class PageUpdate:
+    """What the pass stores for one page: the extraction and the ``articles.raw_extraction`` value
+    (None when the page is stored as extracted)."""
+
+    extraction: Extraction
+    raw_extraction: str | None
+
 
 def _loads(value: str | None, default: Any) -> Any:
     return json.loads(value) if value else default
 
 
-def _extraction_from_rows(
+def raw_state(raw: Extraction) -> str:
+    """The ``raw_extraction`` JSON of a page the pass changed: what it needs to start again from ``raw``."""
+    state = {
+        "paragraphs": list(raw.paragraphs),
+        "section_headings": list(raw.section_headings),
+        "rules": dict(raw.rules),
+        "boilerplate_blocks": len(raw.boilerplate),
+    }
+    return json.dumps(state, ensure_ascii=False, sort_keys=True)
+
+
+def _stored_blocks(blocks: list[Mapping[str, Any]]) -> list[BoilerplateBlock]:
+    return [BoilerplateBlock(b["kind"], tuple(b["text"].split("\n"))) for b in blocks]
+
+
+def raw_extraction_from_rows(
     row: Mapping[str, Any],
     images: list[Mapping[str, Any]],
     links: list[Mapping[str, Any]],
     blocks: list[Mapping[str, Any]],
 ) -> Extraction:
-    """An Extraction rebuilt from its stored rows (what ``write_extraction`` wrote)."""
+    """The extractor's own result for a stored page, whatever earlier passes did to its rows."""
+    paragraphs = [line for line in (row["text"] or "").split("\n") if line]
+    section_headings = _loads(row["section_headings"], [])
+    rules = _loads(row["rules"], {})
+    stored = _stored_blocks(blocks)
+    state = _loads(row.get("raw_extraction"), None)
+    if state is not None:
+        paragraphs = list(state["paragraphs"])
+        section_headings = list(state["section_headings"])
+        rules = dict(state["rules"])
+        stored = stored[: state["boilerplate_blocks"]]
+    elif RULE in rules:
+        # Cleaned by a pass older than raw_extraction: its blocks were appended after the page's text.
+        # The original order is lost; a rebuild from the WARC files restores it.
+        paragraphs += [line for block in stored if block.kind == KIND for line in block.paragraphs]
+        stored = [block for block in stored if block.kind != KIND]
+        rules.pop(RULE)
     return Extraction(
         url=row["url"],
         status=row["status"],
@@ -128,16 +174,33 @@ def _extraction_from_rows(
         editor=row["editor"],
         section=row["section"],
         breadcrumb=_loads(row["breadcrumb"], []),
-        paragraphs=[line for line in (row["text"] or "").split("\n") if line],
-        section_headings=_loads(row["section_headings"], []),
+        paragraphs=paragraphs,
+        section_headings=section_headings,
         images=[ImageRef(i["src"], i["caption"], i["alt"]) for i in images],
-        boilerplate=[BoilerplateBlock(b["kind"], tuple(b["text"].split("\n"))) for b in blocks],
+        boilerplate=stored,
         links=[LinkRef(link["url"], link["text"] or "", link["rel"] or "") for link in links],
         language=row["language"],
-        rules=_loads(row["rules"], {}),
+        rules=rules,
         extractor=row["extractor"] or "minzu-archive",
         extractor_version=row["extractor_version"] or "",
         options=_loads(row["options"], {}),
+    )
+
+
+def _block_texts(blocks: Iterable[BoilerplateBlock]) -> list[tuple[str, ...]]:
+    """Blocks as the boilerplate table stores them: normalized lines, blank lines and empty blocks dropped."""
+    texts = (tuple(line for line in map(normalize_line, block.paragraphs) if line) for block in blocks)
+    return [text for text in texts if text]
+
+
+def _stored_differs(row: Mapping[str, Any], blocks: list[Mapping[str, Any]], update: PageUpdate) -> bool:
+    target = update.extraction
+    return (
+        (row["text"] or "") != target.text
+        or _loads(row["section_headings"], []) != list(target.section_headings)
+        or _loads(row["rules"], {}) != dict(target.rules)
+        or row.get("raw_extraction") != update.raw_extraction
+        or _block_texts(_stored_blocks(blocks)) != _block_texts(target.boilerplate)
     )
 
 
@@ -148,35 +211,49 @@ def _grouped(db: Any, sql: str) -> dict[str, list[dict[str, Any]]]:
     return grouped
 
 
-def reextract_site(db: Any, min_other_pages: int = MIN_OTHER_PAGES) -> dict[str, Extraction]:
-    """Changed extractions by capture id, for every "ok" article that holds lines repeated across
-    its host. ``db`` is the archive's ``sqlite_utils.Database``; nothing is written here."""
+def reextract_site(db: Any, min_other_pages: int = MIN_OTHER_PAGES) -> dict[str, PageUpdate]:
+    """What to store, by capture id, for every "ok" article whose stored rows differ from the pass's
+    result over the raw extractions of all pages. ``db`` is the archive's ``sqlite_utils.Database``;
+    nothing is written here."""
     articles = list(db.query("SELECT * FROM articles ORDER BY capture_id"))
     blocks = _grouped(
         db,
         "SELECT o.capture_id, o.position, b.kind, b.text FROM boilerplate_occurrences o "
         "JOIN boilerplate_blocks b ON b.block_id = o.block_id ORDER BY o.capture_id, o.position",
     )
-
-    def page_lines(row: Mapping[str, Any]) -> list[str]:
-        moved = [b["text"] for b in blocks.get(row["capture_id"], []) if b["kind"] == KIND]
-        return [*(row["text"] or "").split("\n"), *"\n".join(moved).split("\n")]
-
-    repeated = repeated_lines(((row["url"], page_lines(row)) for row in articles), min_other_pages)
     images = _grouped(db, "SELECT * FROM images ORDER BY capture_id, position")
     links = _grouped(db, "SELECT * FROM links ORDER BY capture_id, position")
-    changed: dict[str, Extraction] = {}
+    raws = {
+        row["capture_id"]: raw_extraction_from_rows(
+            row,
+            images.get(row["capture_id"], []),
+            links.get(row["capture_id"], []),
+            blocks.get(row["capture_id"], []),
+        )
+        for row in articles
+    }
+    repeated = repeated_lines(
+        ((row["url"], raws[row["capture_id"]].paragraphs) for row in articles), min_other_pages
+    )
+    changed: dict[str, PageUpdate] = {}
     for row in articles:
-        lines = repeated.get(host_of(row["url"]))
-        if row["status"] != "ok" or not lines:
+        if row["status"] != "ok":
             continue
         capture = row["capture_id"]
-        stored = _extraction_from_rows(
-            row, images.get(capture, []), links.get(capture, []), blocks.get(capture, [])
-        )
-        if (cleaned := remove_site_repeats(stored, lines)) is not None:
-            changed[capture] = cleaned
+        raw = raws[capture]
+        lines = repeated.get(host_of(row["url"]))
+        cleaned = remove_site_repeats(raw, lines) if lines else None
+        update = PageUpdate(raw, None) if cleaned is None else PageUpdate(cleaned, raw_state(raw))
+        if _stored_differs(row, blocks.get(capture, []), update):
+            changed[capture] = update
     return changed
 
 
-__all__ = ["KIND", "reextract_site", "remove_site_repeats", "repeated_lines"]
+__all__ = [
+    "KIND",
+    "PageUpdate",
+    "raw_extraction_from_rows",
+    "reextract_site",
+    "remove_site_repeats",
+    "repeated_lines",
+]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive.db.search import TEXT_WEIGHT, TITLE_WEIGHT, kind_rank_sql
+from archive.db.search import ranked_search_sql
 
 TITLE = "《中国民族》网站档案"
 DESCRIPTION = (
@@ -15,27 +15,14 @@ DESCRIPTION = (
     "search box of the articles table; every capture keeps its WARC file and offset."
 )
 
-# The CLI's ranking (archive.db.search), over the newest matching capture of each URL; listings left out.
-SEARCH_SQL = f"""WITH matched AS MATERIALIZED (
-    SELECT p.url, p.title, p.published, p.section, p.page_kind, p.fetched_at, p.capture_id,
-           cjk_snippet(a.text, :q) AS snippet,
-           -bm25(articles_fts, 0.0, {TITLE_WEIGHT}, {TEXT_WEIGHT}) AS score,
-           cjk_hits(articles_fts.title, :q) AS title_hits,
-           cjk_hits(articles_fts.text, :q) AS text_hits
-    FROM articles_fts
-    JOIN articles a ON a.rowid = articles_fts.rowid
-    JOIN article_pages p ON p.capture_id = a.capture_id
-    WHERE articles_fts MATCH coalesce(nullif(cjk_query(:q), ''), '""')
-      AND p.page_kind IN ('article', 'undated', 'short')
-),
-newest AS (
-    SELECT *, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
-    FROM matched
+# The CLI's query (archive.db.search), over the newest matching capture of each URL; listings left out.
+SEARCH_SQL = ranked_search_sql(
+    match="cjk_query(:q)",
+    query=":q",
+    columns="title, url, published, section, cjk_snippet(text, :q) AS snippet, round(score, 4) AS bm25, "
+    "page_kind, capture_id",
+    limit="100",
 )
-SELECT title, url, published, section, snippet, round(score, 4) AS bm25, page_kind, capture_id
-FROM newest WHERE version_rank = 1
-ORDER BY {kind_rank_sql()}, title_hits > 0 DESC, text_hits DESC, score DESC, published DESC, url
-LIMIT 100"""
 
 SECTION_SQL = """SELECT published, title, url, author, text_chars, capture_id
 FROM latest_articles
