@@ -86,9 +86,9 @@ def _ingested_end(db, filename: str) -> int:
 
 
 def prepare_collection(collection: Path) -> PreparedCollection:
-    """Recover WARC files left open by a killed crawl, ingest any record the database lacks, then run
-    the site-wide repeated-lines pass (ingest stores raw extractions; a killed crawl may also have
-    stopped before its own pass), so the database equals a rebuild of the WARC files."""
+    """Recover WARC files left open by a killed crawl, ingest any record the database lacks, and then (if
+    either happened) run the site-wide repeated-lines pass the killed crawl did not reach, so the database
+    equals a rebuild of the WARC files."""
     from archive.db.ingest import ingest_warc_file
     from archive.db.schema import open_archive
     from archive.db.site_pass import apply_site_repeats
@@ -107,7 +107,8 @@ def prepare_collection(collection: Path) -> PreparedCollection:
             if _ingested_end(db, path.name) < path.stat().st_size:
                 ingest_warc_file(db, path)
                 caught_up.append(path.name)
-        changed = apply_site_repeats(db)
+        # Only after a crash is there anything to redo; a normal start leaves the pass to the crawl's end.
+        changed = apply_site_repeats(db) if recovered or caught_up else 0
     finally:
         db.close()
     return PreparedCollection(recovered, refetch, tuple(caught_up), changed)
