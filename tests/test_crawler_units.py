@@ -68,10 +68,11 @@ def test_spider_defaults_to_the_real_site() -> None:
     spider = MinzuSpider()
     assert spider.start_urls == list(REAL_SITE_START_URLS)
     assert spider.allowed_domains == ["www.56-china.com.cn"]
-    assert MinzuSpider(start_urls="http://a.example/,http://b.example/").start_urls == [
-        "http://a.example/",
-        "http://b.example/",
-    ]
+    other = MinzuSpider(start_urls="http://a.example/,http://b.example:8080/x")
+    assert other.start_urls == ["http://a.example/", "http://b.example:8080/x"]
+    assert other.allowed_domains == ["a.example", "b.example"]
+    scoped = MinzuSpider(start_urls="http://a.example/", allowed_domains="a.example,c.example")
+    assert scoped.allowed_domains == ["a.example", "c.example"]
 
 
 ARTICLE_HTML = """<html><head><link rel="stylesheet" href="/statics/css/style.css"></head><body>

@@ -69,8 +69,11 @@ class MinzuSpider(Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.start_urls = _as_list(start_urls) or list(REAL_SITE_START_URLS)
-        self.allowed_domains = _as_list(allowed_domains) or [REAL_SITE_HOST]
+        given = _as_list(start_urls)
+        self.start_urls = given or list(REAL_SITE_START_URLS)
+        # Start URLs without a scope: their own hosts are the scope (else the offsite filter drops them).
+        start_hosts = sorted({urlsplit(url).hostname or "" for url in given} - {""})
+        self.allowed_domains = _as_list(allowed_domains) or start_hosts or [REAL_SITE_HOST]
         # Scope is checked on host names here (the extractor's allow_domains would compare host:port).
         self.links = LinkExtractor(
             deny_extensions=[],  # attachments (.pdf, .doc, .xls) belong in the archive
