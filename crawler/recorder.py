@@ -24,7 +24,7 @@ from warcio.recordloader import ArcWarcRecord
 
 from archive.collection import CollectionLock, database_path, prepare_collection, warc_directory
 from archive.crawl_context import crawl_warcinfo_fields, run_stats_uri
-from archive.db.ingest import ingest_record
+from archive.db.ingest import ingest_record, ingest_warc_file
 from archive.db.prior_captures import PriorCapture
 from archive.db.schema import open_archive
 from archive.db.site_pass import apply_site_repeats
@@ -193,6 +193,11 @@ class ArchiveRecorder:
         self._ingest(locations)
         self.writer.close()
         if self.db is not None:
+            if self.stats.get_value("ingest/errors"):
+                # A record whose live ingest failed is still in the WARC file: ingest this run's files again
+                # (idempotent), so the database does not stay behind until the next rebuild.
+                for path in self.writer.files_written:
+                    ingest_warc_file(self.db, path)
             self.stats.set_value("ingest/site_repeats_changed", apply_site_repeats(self.db))
             self.db.close()
         self.lock.release()
