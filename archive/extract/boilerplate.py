@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .classify import is_list_item, is_prose
 from .lines import ImageItem, Item, TextLine
 from .result import BoilerplateBlock
 
@@ -31,6 +32,7 @@ SHARE_LINE = re.compile(
 )
 _MAX_COPYRIGHT_LINE = 200
 _MAX_BLOCK_LINES = 60
+_MAX_TITLE = 60  # a linked title longer than this is a paragraph with a link in it
 
 
 @dataclass
@@ -99,16 +101,48 @@ def find_subscription(items: Sequence[Item], container: etree._Element | None) -
     return None
 
 
+def _is_text(item: Item) -> bool:
+    return isinstance(item, TextLine) and is_prose(item)
+
+
+def _linked_run(items: Sequence[Item], start: int) -> list[int]:
+    """The related heading and two or more linked titles under it, up to the first line that is not one.
+
+    For headings that carry the first title themselves ("延伸阅读：某某标题") and sit in the article's
+    own block, where the block cannot be taken whole.
+    """
+    indices = [start]
+    for index in range(start + 1, min(len(items), start + _MAX_BLOCK_LINES)):
+        item = items[index]
+        if not isinstance(item, TextLine) or not is_list_item(item) or len(item.text) > _MAX_TITLE:
+            break
+        indices.append(index)
+    # A lone linked line ("相关报道：某某" as the last paragraph) may be the article's own pointer.
+    return indices if len(indices) > 2 else []
+
+
 def find_related(items: Sequence[Item], container: etree._Element | None) -> FoundBlock | None:
     """A "相关文章" heading followed by linked titles."""
     for index, item in enumerate(items):
-        if isinstance(item, TextLine) and len(item.text) <= 30 and RELATED_START.match(item.text):
-            scope_element = _scope_of(item.element, container, 1)
+        if (
+            not isinstance(item, TextLine)
+            or len(item.text) > _MAX_TITLE
+            or not RELATED_START.match(item.text)
+        ):
+            continue
+        scope_element = _scope_of(item.element, container, 1)
+        inside = container is not None and container in _descendants(scope_element)
+        if len(item.text) <= 30:
             indices = _collect(items, index, _descendants(scope_element), stop_on_other=False)
+            if inside:
+                # In the article's own block the list ends at the first line of prose: text goes on.
+                indices = indices[: next((n for n, i in enumerate(indices) if _is_text(items[i])), None)]
             linked = [items[i] for i in indices[1:] if isinstance(items[i], TextLine)]
-            if not linked or sum(1 for line in linked if line.link_share > 0.3) < len(linked) / 2:
-                continue
-            return FoundBlock(BoilerplateBlock("related", _paragraphs(linked)), indices)
+            if linked and sum(1 for line in linked if line.link_share > 0.3) >= len(linked) / 2:
+                return FoundBlock(BoilerplateBlock("related", _paragraphs(linked)), indices)
+        if inside and (indices := _linked_run(items, index)):
+            titles = [items[i] for i in indices if i != index or is_list_item(item)]
+            return FoundBlock(BoilerplateBlock("related", _paragraphs(titles)), indices)
     return None
 
 
@@ -168,4 +202,100 @@ def find_blocks(items: Sequence[Item], container: etree._Element | None) -> list
     return found
 
 
-__all__ = ["FoundBlock", "ImageItem", "find_blocks"]
+# -- single lines, by their text alone -------------------------------------------------------------
+# These rules also run on trafilatura's lines (which come without elements), so each one is decided by
+# the words of one line and, for the notices, by where the line sits (the last lines of the body).
+
+# "[1] [2] [3]", "第1页/共3页 << 上一页 | 下一页 >>", "|<<1234下一页>>|": the pager of a split article.
+_PAGER_WORD = re.compile(r"上一页|下一页|前一页|后一页|第\s*\d+\s*页|共\s*\d+\s*页")
+_PAGER_REST = re.compile(
+    r"上一页|下一页|前一页|后一页|首页|尾页|末页|第\s*\d+\s*页|共\s*\d+\s*页|\d+|"
+    r"[\s\[\]【】<>«»‹›|｜/.…·,，:：()（）]"
+)
+# Buttons and calls to act that sit on their own line: comment, send, bookmark, follow, enlarge.
+ACTION_LINE = re.compile(
+    r"^[【\[]?\s*(发表评论|我要评论|查看评论|网友评论|发送给朋友|推荐给朋友|收藏(本文|此文|本页)?|查看我的收藏|"
+    r"加入收藏|关注|取消关注|点击(看|查看)大图|点击(阅读|查看)更多.{0,20}|分享让更多人看到|"
+    r"(关注|搜索)(微信)?公众号[:：].{1,20}|进入【.{1,20}】(讨论|交流)|返回(顶部|首页|列表)|回到顶部)"
+    r"\s*[】\]]?$"
+)
+# The controls of an embedded video player, read out as text: times, speeds, qualities, status.
+PLAYER_LINE = re.compile(
+    r"^(\d{1,2}:\d{2}(:\d{2})?(\s*/\s*\d{1,2}:\d{2}(:\d{2})?)?|[0-3](\.\d{1,2})?\s*[xX×]|倍速|"
+    r"播放速度[:：]?.{0,6}|(高清|超清|标清|流畅|蓝光)(\s*\d{3,4}[pP])?|自动播放.{0,8}|循环播放|跳过片头|"
+    r".{0,6}跳过广告|正在加载中?[.。…]*|加载中[.。…]*|(GIF\s*)?重新加载(\s*加载中)?|.{0,20}播放失败.{0,10}|"
+    r"错误代码[:：].{0,20}|正在为您切换.{0,30}|设置成功|时长[:：]\s*\d{1,2}:\d{2}.{0,12}|展开|收起|"
+    r"了解详情\s*>?)$"
+)
+# An ad slot: "广告" alone, or a run of lines that each open with the "广告" tag (see _ad_runs).
+_AD_TAG = re.compile(r"^广告\s*\S")
+_MAX_AD_LINE = 60
+_CLOSE_MARKS = frozenset({"×", "✕", "╳"})
+# Notices under the article: reprint terms, "更多……请关注" promotions, the editor's and source labels.
+REPRINT_NOTICE = re.compile(
+    r"转载.{0,12}(注明|授权|许可|联系)|(请勿|禁止|不得|谢绝|严禁).{0,8}转载|未经.{0,16}(授权|许可|同意)|"
+    r"原文(链接|地址)[:：]"
+)
+PROMO_LINE = re.compile(r"^(更多|欲了解更多|想了解更多).{0,40}(请关注|敬请关注|请访问|请登录|尽在)")
+EDITORIAL_LINE = re.compile(
+    r"^[(（【\[]?\s*(责任编辑|责编|编辑|审核|审校|校对|监制|文章来源|稿件来源|新闻来源|信息来源|来源|"
+    r"关键字|关键词|本文标签|标签)\s*[:：]\s*[^。！？!?]{0,30}?[)）】\]]?$"
+)
+_MAX_LINE = 80
+_TAIL = 6  # lines at the end of the body where notices are looked for
+
+
+def is_pagination(text: str) -> bool:
+    """Nothing on the line but page numbers and pager words, and at least one sign it is a pager."""
+    if len(text) > _MAX_LINE or _PAGER_REST.sub("", text):
+        return False
+    return bool(_PAGER_WORD.search(text)) or len(re.findall(r"\[\d+\]", text)) >= 2
+
+
+def line_kind(text: str, from_end: int) -> str | None:
+    """The boilerplate kind of one body line, or None; ``from_end`` is 0 for the last line."""
+    if len(text) > _MAX_LINE:
+        return None
+    if is_pagination(text):
+        return "pagination"
+    if ACTION_LINE.match(text) or SHARE_LINE.match(text):
+        return "share"
+    if PLAYER_LINE.match(text) or text == "广告" or text in _CLOSE_MARKS:
+        return "player"
+    if from_end < _TAIL and (REPRINT_NOTICE.search(text) or PROMO_LINE.match(text)):
+        return "notice"
+    if from_end < _TAIL and EDITORIAL_LINE.match(text):
+        return "editorial"
+    return None
+
+
+def _ad_runs(lines: Sequence[str]) -> set[int]:
+    """Lines that open with the "广告" tag in a run of two or more, or with a close button under them."""
+    tagged = [len(text) <= _MAX_AD_LINE and bool(_AD_TAG.match(text)) for text in lines]
+    found: set[int] = set()
+    for index, flag in enumerate(tagged):
+        neighbours = (index > 0 and tagged[index - 1]) or (index + 1 < len(tagged) and tagged[index + 1])
+        closable = index + 1 < len(lines) and lines[index + 1] in _CLOSE_MARKS  # the ad's own close button
+        if flag and (neighbours or closable):
+            found.add(index)
+    return found
+
+
+def drop_boilerplate_lines(lines: Sequence[str]) -> tuple[list[str], list[BoilerplateBlock]]:
+    """Body lines without pagers, buttons, player controls, ads and closing notices.
+
+    Runs last, on whichever lines won (ours or trafilatura's), so the same rules hold for both.
+    """
+    ads = _ad_runs(lines)
+    kept: list[str] = []
+    dropped: dict[str, list[str]] = {}
+    for index, text in enumerate(lines):
+        kind = "ad" if index in ads else line_kind(text, len(lines) - 1 - index)
+        if kind is None:
+            kept.append(text)
+        else:
+            dropped.setdefault(kind, []).append(text)
+    return kept, [BoilerplateBlock(kind, tuple(texts)) for kind, texts in dropped.items()]
+
+
+__all__ = ["FoundBlock", "ImageItem", "drop_boilerplate_lines", "find_blocks", "line_kind"]

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from importlib.metadata import PackageNotFoundError, version
 
 import lxml.html
 from lxml import etree
 
 from .agreement import reconcile
-from .boilerplate import find_blocks
+from .boilerplate import drop_boilerplate_lines, find_blocks
 from .bylines import (
     Byline,
     bare_name,
@@ -32,14 +33,14 @@ from .bylines import (
 from .charset import decode_html, strip_xml_declaration
 from .classify import is_prose, not_article_reason, page_shape
 from .container import find_container
-from .dates import find_text_date, find_year_month, labelled_date, parse_date
+from .dates import DATE_PATTERN, find_text_date, find_year_month, labelled_date, parse_date
 from .images import attach_captions, is_caption_line
 from .lines import ImageItem, Item, TextLine, read_lines
 from .links import collect_links
 from .navigation import BREADCRUMB_LABEL, find_breadcrumb, section_from
 from .options import ExtractOptions
 from .profiles import SiteProfile, select_profile
-from .result import Extraction
+from .result import BoilerplateBlock, Extraction
 from .titles import choose_title
 from .trafilatura_pass import TrafilaturaResult, find_html_date, run_trafilatura
 
@@ -70,6 +71,10 @@ _TEMPLATE_AUTHOR = re.compile(
     re.IGNORECASE,
 )
 # "胡平：犬儒病", "茉莉：我是怎样……": reposted essays put the writer's name before the title.
+# "——当代中国的精神危机", "—— 论……": a subtitle printed under the headline.
+_SUBTITLE = re.compile(r"^\s*(——|--|－－)")
+_TRANSLATOR = re.compile(r"^\s*(译者?|翻译|编译)\s*[:：]")
+_QUOTES_AND_SPACE = re.compile(r"[\s\"'“”‘’「」『』《》〈〉]")
 _NAME_IN_TITLE = re.compile(r"^\s*(?P<name>[\u4e00-\u9fff·]{2,4})\s*[:：]")
 
 
@@ -149,6 +154,19 @@ def _base_url(root: etree._Element, url: str) -> str:
     return str(base[0]).strip() if base and str(base[0]).strip() else url
 
 
+def _fold(text: str) -> str:
+    return _QUOTES_AND_SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def same_headline(line: str, title: str) -> bool:
+    """A line that is the headline, or most of it: quotes, spaces and a kicker or deck may differ."""
+    a, b = _fold(line), _fold(title)
+    if len(a) < 4 or len(b) < 4:
+        return a == b and bool(a)
+    short, long = sorted((a, b), key=len)
+    return short in long and len(short) >= 0.4 * len(long)
+
+
 def _not_captions(lines: list[TextLine]) -> list[str]:
     """Photo credits ("街景 通讯员 张三/摄") name the photographer, not the writer."""
     return [line.text for line in lines if not is_caption_line(line.text)]
@@ -222,6 +240,8 @@ class _PageReader:
             extracted = self.trafilatura()
             choice = reconcile(paragraphs, extracted.text if extracted else None)
             paragraphs, result.rules["body"] = choice.lines, f"container:{choice.rule}"
+        paragraphs, dropped = drop_boilerplate_lines(paragraphs)
+        result.boilerplate.extend(dropped)
         kept = set(paragraphs)
         result.paragraphs = paragraphs
         result.section_headings = [
@@ -231,6 +251,7 @@ class _PageReader:
         self._body_start = next((i for i, line in enumerate(free_lines) if line.element in inside), None)
         self._date(free_lines, lines)
         self._byline(free_lines, lines)
+        self._drop_header_block()
         result.language = self._language()
         self._classify(free_lines)
         if self.options.include_links:
@@ -272,6 +293,45 @@ class _PageReader:
                 continue
             kept.append(item)
         return kept
+
+    def _drop_header_block(self) -> None:
+        """The article's own header printed again at the top of the body: headline, author, subtitle.
+
+        Only the lines above the first prose line are looked at, and only up to the last one that is
+        recognisably header (the headline, the author found, a byline, translator or date line), plus
+        the "——" subtitle lines right under it; a section heading after them stays.
+        """
+        result = self.result
+        paragraphs = result.paragraphs
+        head: list[str] = []
+        for text in paragraphs[: _HEAD_ZONE + 1]:
+            if len(text) > _MAX_HEADING or is_prose(TextLine(text, self.root)):
+                break
+            head.append(text)
+        if len(head) > _HEAD_ZONE or len(head) == len(paragraphs):
+            return  # no prose right under it (verse, a listing): nothing tells a header from the text
+        last = -1
+        for index, text in enumerate(head):
+            if self._is_header_line(text):
+                last = index
+        if last < 0:
+            return
+        end = last + 1
+        while end < len(head) and _SUBTITLE.match(head[end]):
+            end += 1
+        result.boilerplate.append(BoilerplateBlock("header", tuple(paragraphs[:end])))
+        result.paragraphs = paragraphs[end:]
+        result.section_headings = [h for h in result.section_headings if h in set(result.paragraphs)]
+
+    def _is_header_line(self, text: str) -> bool:
+        result = self.result
+        if result.title and same_headline(text, result.title):
+            return True
+        if result.author and text.strip(" \u3000\xa0") == result.author:
+            return True
+        if _TRANSLATOR.match(text) or is_byline_line(text):
+            return True
+        return len(text) <= 30 and DATE_PATTERN.fullmatch(text.strip()) is not None
 
     def _is_metadata_line(self, text: str, title: str | None) -> bool:
         if title and text == title:
