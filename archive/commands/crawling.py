@@ -33,6 +33,13 @@ def _locked(run_crawl: Any, collection: Path, **kwargs: Any) -> dict[str, Any]:
     return stats
 
 
+def _fail_if_nothing_fetched(stats: dict[str, Any]) -> None:
+    """A run that got no answer at all (no network, wrong proxy, site down) exits non-zero, so that a
+    scheduler notices; the summary above says why."""
+    if not stats.get("downloader/response_count") and not stats.get("incremental/resumed_from_archive"):
+        raise click.ClickException("no response was received: see the failures in the summary above")
+
+
 def _run_lines(stats: dict[str, Any], seconds: float, first_run_bytes: int | None) -> list[tuple[str, Any]]:
     """Figures of the run that just ended, from Scrapy's statistics."""
     written = int(stats.get("warc/bytes", 0))
@@ -108,6 +115,7 @@ def demo(collection: Path, site_version: int, resume: bool) -> None:
         )
         seconds = time.monotonic() - started
     _crawl_report(collection, stats, seconds, model.origin + SEED_PATH)
+    _fail_if_nothing_fetched(stats)
 
 
 @click.command()
@@ -153,3 +161,4 @@ def crawl(
         resume=resume,
     )
     _crawl_report(collection, stats, time.monotonic() - started, None)
+    _fail_if_nothing_fetched(stats)
