@@ -7,7 +7,8 @@ inside a well-marked article. Two patterns settle most disagreements:
 * trafilatura's text is a clean subset of ours: we kept extra blocks, so keep only our lines that
   trafilatura also kept (our formatting, its selection);
 * ours is a small subset of trafilatura's: our vote fell on one fragment of a split article, so take
-  trafilatura's lines.
+  trafilatura's lines, unless what it adds is mostly feed (menus, link lists, story teasers): then
+  trafilatura kept a whole page column and ours is the article.
 
 Otherwise (the two picked different regions) the container vote stands on Chinese text: on Chinese
 portals trafilatura more often falls on a comment or link block than the vote does. On Latin-script
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\u3400-\u9fff\uf900-\ufaff]+")
@@ -27,12 +29,21 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SUBSET = 0.95  # share of one text's tokens found in the other for it to count as a subset
 _FRAGMENT = 0.3  # ours below this share of trafilatura's length is a fragment
 _TRIM = 0.9  # trafilatura below this share of our length means we kept something it did not
+_FEED = 0.5  # share of trafilatura's added text found in feed lines of the page for ours to stand
 
 
 @dataclass(frozen=True)
 class BodyChoice:
     lines: list[str]
     rule: str
+
+
+@dataclass(frozen=True)
+class OutsideLine:
+    """A page line outside our container; ``feed`` when it is a link or part of a story teaser."""
+
+    text: str
+    feed: bool
 
 
 def tokens(text: str) -> Counter[str]:
@@ -48,8 +59,25 @@ def _compact(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def reconcile(ours: list[str], theirs: str | None) -> BodyChoice:
-    """The body lines to keep, and the rule that decided."""
+def feed_share(added: str, outside: Sequence[OutsideLine]) -> float:
+    """Share of the text trafilatura added (as far as the page's lines explain it) that is feed."""
+    added_compact = _compact(added)
+    feed = other = 0
+    for line in outside:
+        text = _compact(line.text)
+        if len(text) >= 2 and text in added_compact:
+            if line.feed:
+                feed += len(text)
+            else:
+                other += len(text)
+    return feed / (feed + other) if feed + other else 0.0
+
+
+def reconcile(ours: list[str], theirs: str | None, outside: Sequence[OutsideLine] = ()) -> BodyChoice:
+    """The body lines to keep, and the rule that decided.
+
+    ``outside`` are the page's lines outside our container: they tell what trafilatura added.
+    """
     their_lines = [line.strip() for line in (theirs or "").splitlines() if line.strip()]
     if not their_lines:
         return BodyChoice(ours, "vote")
@@ -58,6 +86,10 @@ def reconcile(ours: list[str], theirs: str | None) -> BodyChoice:
     mine, their = tokens("\n".join(ours)), tokens("\n".join(their_lines))
     my_size, their_size = sum(mine.values()), sum(their.values())
     if my_size < _FRAGMENT * their_size and _covered(mine, their) >= _SUBSET:
+        mine_compact = _compact("".join(ours))
+        added = "\n".join(line for line in their_lines if _compact(line) not in mine_compact)
+        if feed_share(added, outside) >= _FEED:
+            return BodyChoice(ours, "vote:rest-is-feed")
         return BodyChoice(their_lines, "trafilatura:vote-was-fragment")
     if their_size < _TRIM * my_size and _covered(their, mine) >= _SUBSET:
         their_compact = _compact("".join(their_lines))

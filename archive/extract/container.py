@@ -3,12 +3,16 @@
 A readability-style vote: every line of prose votes for the block that holds it, half a vote for the
 block above, a third for the one above that. Prose is recognised by its length and its punctuation
 (Chinese sentences end in 。！？), link-heavy lines (menus, lists of titles) do not vote.
+
+A feed of story teasers (headline link + one-paragraph summary, repeated) has prose lines too, and one
+long summary can outvote a short article; a block inside such a repeated teaser item counts for less.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -20,6 +24,17 @@ _PARAGRAPH_TAGS = frozenset("p h2 h3 h4 h5 h6 li span font pre blockquote dd dt 
 _NEVER_CONTAINERS = frozenset("html head a ul ol li nav header footer aside form p".split())
 _BOILERPLATE_HINT = re.compile(r"comment|footer|foot|nav|menu|sidebar|related|share|copyright|banner", re.I)
 _CONTENT_HINT = re.compile(r"article|content|main|text|body|story|post|detail|zw|neirong|TRS_Editor", re.I)
+_TEASER_BIAS = 0.2  # a block inside one teaser of a feed: another story's summary, not this page's article
+_MIN_TEASERS = 4  # fewer look-alike siblings than this are not a feed
+_TEASER_SHARE = 0.6  # share of the look-alike siblings that must be teasers
+_MAX_TEASER_CHARS = 500  # a teaser is a headline and a summary, not a whole story
+_MIN_HEADLINE_LINK = 6  # characters of link text that read as a story's headline, not "更多" or a name
+# Table rows are layout on older Chinese pages (one row holds the article): never counted as teasers.
+_NOT_TEASERS = frozenset("tr td th tbody thead tfoot table".split())
+_SPACE = re.compile(r"\s+")
+_FOLD = re.compile(r"[\s\"'“”‘’「」『』《》〈〉]")
+_MIN_HEADLINE = 4
+_MIN_STORY_HEADLINE = 8  # shorter <h1>s are labels ("新闻中心") or a title split over lines, not a story
 
 
 def line_weight(line: TextLine) -> float:
@@ -46,25 +61,164 @@ def _class_bias(element: etree._Element) -> float:
     return bias
 
 
-def find_container(root: etree._Element, items: list[Item] | None = None) -> etree._Element | None:
-    """The block element with the most prose under it, or None when the page has no prose.
+def _visible_length(element: etree._Element) -> int:
+    return len(_SPACE.sub("", "".join(element.itertext())))
 
-    ``items`` are the page's lines when the caller has read them already (reading twice costs time).
+
+def _has_headline_link(element: etree._Element) -> bool:
+    return any(_visible_length(link) >= _MIN_HEADLINE_LINK for link in element.iter("a"))
+
+
+def teaser_items(root: etree._Element) -> set[etree._Element]:
+    """Items of a feed: siblings of one tag and class, most of them a headline link with a short summary.
+
+    Each story of a feed is cut to a teaser, so a region made of them is a list of other pages, however
+    much prose its summaries hold. Most items must be short; a longer one among them is still an item.
     """
+    found: set[etree._Element] = set()
+    for parent in root.iter():
+        groups: dict[tuple[str, str], list[etree._Element]] = defaultdict(list)
+        for child in parent:
+            name = tag_name(child)
+            if name and name not in _NOT_TEASERS:
+                groups[(name, child.get("class", ""))].append(child)
+        for group in groups.values():
+            if len(group) < _MIN_TEASERS:
+                continue
+            linked = [child for child in group if _has_headline_link(child)]
+            short = [child for child in linked if _visible_length(child) <= _MAX_TEASER_CHARS]
+            if len(short) >= _MIN_TEASERS and len(short) >= _TEASER_SHARE * len(group):
+                found.update(linked)  # the story with the longest summary is a teaser all the same
+    return found
+
+
+def in_teaser(element: etree._Element, teasers: set[etree._Element]) -> bool:
+    return any(ancestor in teasers for ancestor in element.iterancestors()) or element in teasers
+
+
+def _fold(text: str) -> str:
+    return _FOLD.sub("", text)
+
+
+def _page_titles(root: etree._Element) -> list[str]:
+    titles = [root.findtext(".//title") or ""]
+    titles += [str(v) for v in root.xpath("//meta[@property='og:title']/@content")]
+    return [folded for t in titles if len(folded := _fold(t)) >= _MIN_HEADLINE]
+
+
+def _is_own(heading: etree._Element, titles: list[str]) -> bool:
+    """A heading the page's title names: its headline, or the site or blog name printed in the title."""
+    text = _fold("".join(heading.itertext()))
+    return any(text in t or t in text for t in titles)
+
+
+def _opens_with(block: etree._Element, heading: etree._Element) -> bool:
+    """Whether the block's first text is the heading's: the block is that story, headline first."""
+    first = _fold(next((t for t in block.itertext() if t.strip()), ""))
+    return bool(first) and first in _fold("".join(heading.itertext()))
+
+
+def other_story_blocks(root: etree._Element, candidates: list[etree._Element]) -> set[etree._Element]:
+    """Candidates that sit under a headline other than the page's own: another story printed in full.
+
+    Portals print recommended stories under their own ``<h1>``. When some ``<h1>`` is named by the page's
+    title (its headline, or the site name) and another is not, a block whose nearest headline (its first
+    line, else the last ``<h1>`` above it) is one the title does not name belongs to another story.
+    Blocks holding one of the page's own ``<h1>`` are never in this set.
+    """
+    h1s = [h for h in root.iter("h1") if len(_fold("".join(h.itertext()))) >= _MIN_STORY_HEADLINE]
+    titles = _page_titles(root)
+    own = {h for h in h1s if _is_own(h, titles)}  # the title printed twice (screen, print) is one story
+    if len(h1s) < 2 or not own or len(own) == len(h1s):
+        return set()
+    order = {element: index for index, element in enumerate(root.iter())}
+    h1_positions = sorted((order[h], h) for h in h1s)
+    h1_set = set(h1s)
+    found: set[etree._Element] = set()
+    for candidate in candidates:
+        start = order.get(candidate)
+        if start is None:
+            continue
+        inside = [h for h in candidate.iter("h1") if h in h1_set]
+        if own.intersection(inside):
+            continue
+        if inside:
+            heading = inside[0] if _opens_with(candidate, inside[0]) else None  # else a sub-heading
+        else:
+            above = [h for position, h in h1_positions if position < start]
+            heading = above[-1] if above else None
+        if heading is not None and heading not in own:
+            found.add(candidate)
+    return found
+
+
+@dataclass(frozen=True)
+class ContainerChoice:
+    """The body block, and the regions that the vote found to be feed: teasers and other stories."""
+
+    element: etree._Element | None
+    teasers: frozenset[etree._Element] = frozenset()
+    other_stories: frozenset[etree._Element] = frozenset()
+
+    def is_feed(self, element: etree._Element) -> bool:
+        """Whether a line held by ``element`` belongs to a teaser or to another story."""
+        if not self.teasers and not self.other_stories:
+            return False
+        return any(
+            node in self.teasers or node in self.other_stories for node in (element, *element.iterancestors())
+        )
+
+
+def _vote(lines: list[TextLine], muted: frozenset[etree._Element]) -> dict[etree._Element, float]:
+    """Each prose line's vote for its block and the two above; lines under a ``muted`` block abstain."""
     scores: dict[etree._Element, float] = defaultdict(float)
-    for line in text_lines(items if items is not None else read_lines(root)):
+    for line in lines:
         weight = line_weight(line)
         if not weight:
             continue
         element: etree._Element | None = _vote_base(line.element)
+        if muted and any(node in muted for node in (line.element, *line.element.iterancestors())):
+            continue
         for share in (1.0, 0.5, 1 / 3):
             if element is None:
                 break
             scores[element] += weight * share
             element = element.getparent()
-    candidates = [
+    return scores
+
+
+def _candidates(scores: dict[etree._Element, float]) -> list[tuple[float, etree._Element]]:
+    return [
         (score * _class_bias(el), el) for el, score in scores.items() if tag_name(el) not in _NEVER_CONTAINERS
     ]
+
+
+def choose_container(root: etree._Element, items: list[Item] | None = None) -> ContainerChoice:
+    """The block element with the most prose under it (None when the page has no prose), once blocks
+    of teasers and of other stories are discounted.
+
+    Lines of another story do not vote at all (else the block holding both stories would win); a block
+    inside a teaser keeps a small share of its vote, for pages that are nothing but a feed.
+    ``items`` are the page's lines when the caller has read them already (reading twice costs time).
+    """
+    lines = list(text_lines(items if items is not None else read_lines(root)))
+    candidates = _candidates(_vote(lines, frozenset()))
     if not candidates:
-        return None
-    return max(candidates, key=lambda pair: pair[0])[1]
+        return ContainerChoice(None)
+    others = frozenset(other_story_blocks(root, [el for _, el in candidates]))
+    if others:
+        candidates = _candidates(_vote(lines, others))
+        if not candidates:
+            return ContainerChoice(None, other_stories=others)
+    teasers = frozenset(teaser_items(root))
+    if teasers:
+        candidates = [
+            (score * _TEASER_BIAS if in_teaser(el, teasers) else score, el) for score, el in candidates
+        ]
+    best = max(candidates, key=lambda pair: pair[0])[1]
+    return ContainerChoice(best, teasers, others)
+
+
+def find_container(root: etree._Element, items: list[Item] | None = None) -> etree._Element | None:
+    """The block element with the most prose under it, or None when the page has no prose."""
+    return choose_container(root, items).element

@@ -20,7 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 import lxml.html
 from lxml import etree
 
-from .agreement import reconcile
+from .agreement import OutsideLine, reconcile
 from .boilerplate import drop_boilerplate_lines, find_blocks
 from .bylines import (
     Byline,
@@ -32,10 +32,10 @@ from .bylines import (
 )
 from .charset import decode_html, strip_xml_declaration
 from .classify import is_prose, not_article_reason, page_shape
-from .container import find_container
+from .container import ContainerChoice, choose_container
 from .dates import DATE_PATTERN, find_text_date, find_year_month, labelled_date, parse_date
 from .images import attach_captions, is_caption_line
-from .lines import ImageItem, Item, TextLine, read_lines
+from .lines import ImageItem, Item, TextLine, read_lines, text_lines
 from .links import collect_links
 from .navigation import BREADCRUMB_LABEL, find_breadcrumb, section_from
 from .options import ExtractOptions
@@ -199,6 +199,7 @@ class _PageReader:
         self._trafilatura: TrafilaturaResult | None = None
         self._trafilatura_done = False
         self._html = ""
+        self._choice = ContainerChoice(None)
 
     def trafilatura(self) -> TrafilaturaResult | None:
         if not self._trafilatura_done:
@@ -238,7 +239,7 @@ class _PageReader:
         paragraphs = [line.text for line in lines]
         if rule == "container:vote":
             extracted = self.trafilatura()
-            choice = reconcile(paragraphs, extracted.text if extracted else None)
+            choice = reconcile(paragraphs, extracted.text if extracted else None, self._outside(inside))
             paragraphs, result.rules["body"] = choice.lines, f"container:{choice.rule}"
         paragraphs, dropped = drop_boilerplate_lines(paragraphs)
         result.boilerplate.extend(dropped)
@@ -276,7 +277,17 @@ class _PageReader:
     def _container(self) -> tuple[etree._Element | None, str]:
         if self.profile is not None and (found := self.profile.find_container(self.root)) is not None:
             return found, f"profile:{self.profile.name}:container"
-        return find_container(self.root, self.items), "container:vote"
+        self._choice = choose_container(self.root, self.items)
+        return self._choice.element, "container:vote"
+
+    def _outside(self, inside: set[etree._Element]) -> list[OutsideLine]:
+        """The page's lines outside the container, each marked when it is feed (links, teasers)."""
+        choice = self._choice
+        return [
+            OutsideLine(line.text, line.link_share > 0.5 or choice.is_feed(line.element))
+            for line in text_lines(self.items)
+            if line.element not in inside
+        ]
 
     def _drop_metadata_lines(self, items: list[Item]) -> list[Item]:
         """Title, breadcrumb, date and byline lines repeated inside the container are not body text."""
