@@ -101,3 +101,45 @@ def test_a_site_name_heading_named_by_the_title_is_not_another_story() -> None:
     assert root is not None
     assert other_story_blocks(root, list(root.iter("div"))) == set()
     assert extract_page(page, URL).paragraphs == ARTICLE
+
+
+SPLIT_PART_ONE = [
+    "The county opened its new library on Monday, after three years of building work and two delays.",
+    "Residents queued from early morning, and the first hundred visitors each received a reading card.",
+    "The mayor, who cut the ribbon, said the building was the town's largest project in a decade.",
+]
+SPLIT_PART_TWO = [
+    "The library holds forty thousand books, a music room and a workshop where children learn to code.",
+    "Its opening hours will be extended in the summer, when the school holidays bring more visitors.",
+    "Volunteers will run a reading hour for older residents, on Tuesdays and Thursdays, from next month.",
+]
+
+
+def _split_page(between: str) -> bytes:
+    def chunk(paragraphs: list[str]) -> str:
+        text = "".join(f"<p>{p}</p>" for p in paragraphs)
+        return f"<div class='grid'><div class='story-part'>{text}</div><div class='rail'></div></div>"
+
+    body = (
+        "<h1>County opens its new library</h1>"
+        f"<div class='chunks'>{chunk(SPLIT_PART_ONE)}{between}{chunk(SPLIT_PART_TWO)}</div>"
+    )
+    head = "<meta charset='utf-8'><title>County opens its new library</title>"
+    return f"<html><head>{head}</head><body>{body}</body></html>".encode()
+
+
+def test_an_article_cut_in_parts_by_an_advert_is_taken_whole() -> None:
+    page = _split_page("<div class='ad'>Advertisement</div>")
+    result = extract_page(page, "http://example.com/news/library.html")
+    assert result.rules["body"] == "container:vote:split-article"
+    assert result.paragraphs == SPLIT_PART_ONE + SPLIT_PART_TWO
+
+
+def test_look_alike_blocks_with_other_content_between_are_not_one_article() -> None:
+    other = "<div class='promo'><p>" + "Subscribe to our weekly letter for more local news and events. " * 2
+    page = _split_page(other + "</p></div>")
+    root = _parse(page.decode())
+    assert root is not None
+    choice = choose_container(root)
+    assert not choice.split
+    assert choice.element is not None and choice.element.get("class") == "story-part"

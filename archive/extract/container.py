@@ -34,6 +34,8 @@ _NOT_TEASERS = frozenset("tr td th tbody thead tfoot table".split())
 _SPACE = re.compile(r"\s+")
 _FOLD = re.compile(r"[\s\"'“”‘’「」『』《》〈〉]")
 _MIN_HEADLINE = 4
+_MIN_PART_WEIGHT = 10.0  # a part of a split article holds a paragraph or more of prose
+_MAX_BETWEEN_CHARS = 50  # text of a block between two parts: an advert's label, not content
 _MIN_STORY_HEADLINE = 8  # shorter <h1>s are labels ("新闻中心") or a title split over lines, not a story
 
 
@@ -159,6 +161,8 @@ class ContainerChoice:
     element: etree._Element | None
     teasers: frozenset[etree._Element] = frozenset()
     other_stories: frozenset[etree._Element] = frozenset()
+    split: bool = False  # the element joins the parts of an article cut up by ads or widgets
+    gaps: frozenset[etree._Element] = frozenset()  # the blocks between those parts: not the article
 
     def is_feed(self, element: etree._Element) -> bool:
         """Whether a line held by ``element`` belongs to a teaser or to another story."""
@@ -216,7 +220,52 @@ def choose_container(root: etree._Element, items: list[Item] | None = None) -> C
             (score * _TEASER_BIAS if in_teaser(el, teasers) else score, el) for score, el in candidates
         ]
     best = max(candidates, key=lambda pair: pair[0])[1]
+    joined = _split_article(best, lines, teasers | others)
+    if joined is not None:
+        common, gaps = joined
+        return ContainerChoice(common, teasers, others, split=True, gaps=frozenset(gaps))
     return ContainerChoice(best, teasers, others)
+
+
+def _prose_weight(lines: list[TextLine], inside: set[etree._Element]) -> float:
+    return sum(line_weight(line) for line in lines if line.element in inside)
+
+
+def _split_article(
+    best: etree._Element, lines: list[TextLine], feed: frozenset[etree._Element]
+) -> tuple[etree._Element, list[etree._Element]] | None:
+    """The block holding every part of an article that the template cut into look-alike blocks.
+
+    Pages that put an advert or a widget between paragraphs repeat the body block's tag and class for
+    each part. When other blocks of the same tag and class hold prose, and their nearest common block
+    holds nothing else but short blocks between them (advert labels), that common block is the article
+    and the blocks between the parts are returned with it, to be left out.
+    """
+    key = best.get("class", "").strip()
+    if not key:
+        return None
+    root = best.getroottree().getroot()
+    parts = [
+        el
+        for el in root.iter(best.tag)
+        if el.get("class", "").strip() == key
+        and not any(node in feed for node in (el, *el.iterancestors()))
+        and not any(a.get("class", "").strip() == key and a.tag == best.tag for a in el.iterancestors())
+    ]
+    weighted = [(el, _prose_weight(lines, set(el.iter()))) for el in parts]
+    parts = [el for el, weight in weighted if weight >= _MIN_PART_WEIGHT]
+    if len(parts) < 2 or best not in parts:
+        return None
+    common = best
+    while common is not None and not all(common in set(p.iterancestors()) for p in parts if p is not best):
+        common = common.getparent()
+    if common is None or tag_name(common) in {"html", "body"}:
+        return None
+    holders = {node for part in parts for node in (part, *part.iterancestors())}
+    between = [child for child in common if child not in holders]
+    if any(_visible_length(child) > _MAX_BETWEEN_CHARS for child in between):
+        return None  # the common block holds more than the parts and the adverts between them
+    return common, between
 
 
 def find_container(root: etree._Element, items: list[Item] | None = None) -> etree._Element | None:

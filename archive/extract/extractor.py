@@ -228,6 +228,7 @@ class _PageReader:
             result.rules["section"] = "breadcrumb:last"
 
         inside = set(container.iter()) if container is not None else set()
+        inside -= {node for gap in self._choice.gaps for node in gap.iter()}
         body_items = [item for item in free if item.element in inside]
         body_items = self._drop_metadata_lines(body_items)
         images, caption_positions = attach_captions(body_items, self.base_url, result.title)
@@ -237,7 +238,9 @@ class _PageReader:
             it for i, it in enumerate(body_items) if isinstance(it, TextLine) and i not in caption_positions
         ]
         paragraphs = [line.text for line in lines]
-        if rule == "container:vote":
+        if rule == "container:vote" and self._choice.split:
+            result.rules["body"] = "container:vote:split-article"
+        elif rule == "container:vote":
             extracted = self.trafilatura()
             choice = reconcile(paragraphs, extracted.text if extracted else None, self._outside(inside))
             paragraphs, result.rules["body"] = choice.lines, f"container:{choice.rule}"
