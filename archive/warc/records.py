@@ -221,6 +221,25 @@ def status_line(status: int, reason: str | None) -> str:
     return f"{status} {reason}".rstrip() if reason else str(status)
 
 
+def _fetch_fields(
+    record_id: str | None,
+    warc_date: str,
+    target_uri: str,
+    ip_address: str | None,
+    concurrent_to: str | None,
+    warcinfo_id: str | None,
+) -> list[tuple[str, str | None]]:
+    """The leading WARC fields that a response and a revisit of one fetch both carry, in their order."""
+    return [
+        ("WARC-Record-ID", record_id or new_record_id()),
+        ("WARC-Date", warc_date),
+        ("WARC-Target-URI", target_uri),
+        ("WARC-IP-Address", ip_address),
+        ("WARC-Concurrent-To", concurrent_to),
+        ("WARC-Warcinfo-ID", warcinfo_id),
+    ]
+
+
 def build_response_record(
     resp: HttpResponseData,
     *,
@@ -240,12 +259,7 @@ def build_response_record(
     warc_headers = _warc_headers(
         "response",
         [
-            ("WARC-Record-ID", record_id or new_record_id()),
-            ("WARC-Date", warc_date),
-            ("WARC-Target-URI", target_uri),
-            ("WARC-IP-Address", resp.ip_address),
-            ("WARC-Concurrent-To", concurrent_to),
-            ("WARC-Warcinfo-ID", warcinfo_id),
+            *_fetch_fields(record_id, warc_date, target_uri, resp.ip_address, concurrent_to, warcinfo_id),
             ("WARC-Truncated", truncated),
         ],
     )
@@ -287,12 +301,7 @@ def build_revisit_record(
     warc_headers = _warc_headers(
         "revisit",
         [
-            ("WARC-Record-ID", record_id or new_record_id()),
-            ("WARC-Date", warc_date),
-            ("WARC-Target-URI", target_uri),
-            ("WARC-IP-Address", resp.ip_address),
-            ("WARC-Concurrent-To", concurrent_to),
-            ("WARC-Warcinfo-ID", warcinfo_id),
+            *_fetch_fields(record_id, warc_date, target_uri, resp.ip_address, concurrent_to, warcinfo_id),
             ("WARC-Profile", REVISIT_PROFILES[profile]),
             ("WARC-Refers-To", refers_to),
             (
