@@ -23,7 +23,6 @@ from scrapy.utils.defer import deferred_from_coro
 from warcio.recordloader import ArcWarcRecord
 
 from archive.collection import CollectionLock, database_path, prepare_collection, warc_directory
-from archive.crawl_context import crawl_warcinfo_fields, run_stats_uri
 from archive.db.ingest import ingest_record, ingest_warc_file
 from archive.db.prior_captures import PriorCapture
 from archive.db.schema import open_archive
@@ -39,6 +38,7 @@ from archive.warc.records import (
     warc_date_now,
 )
 from archive.warc.writer import RecordLocation, RotatingWarcWriter
+from crawler.crawl_context import crawl_warcinfo_fields, run_stats_uri
 from crawler.http_capture import request_data, response_data, truncation_reason
 from crawler.incremental import PRIOR_META_KEY
 

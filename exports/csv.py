@@ -1,7 +1,7 @@
 """The archive's articles as CSV: the same articles and order as the JSONL export, one row each.
 
 Columns are fixed (:data:`COLUMNS`); list-valued fields are flattened (breadcrumb joined with " > ",
-image URLs one per line inside the cell). Cells are written through :func:`archive.db.cells.safe_cell`,
+image URLs one per line inside the cell). Cells are written through :func:`exports.cells.safe_cell`,
 so a title such as ``=HYPERLINK(...)`` stays text when the file is opened in a spreadsheet.
 """
 
@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from sqlite_utils import Database
 from tqdm import tqdm
 
-from archive.db.cells import write_csv
+from exports.cells import write_csv
 from exports.jsonl import iter_article_records
 
 COLUMNS = ("url", "title", "published", "section", "breadcrumb", "author", "captured", "images", "text")

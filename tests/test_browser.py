@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = REPO / "test-artifacts"
 # Runs the command object itself, so the test does not depend on how the CLI group registers it.
-SERVE = "import sys; from archive.commands.serve import serve; serve(sys.argv[1:])"
+SERVE = "import sys; from cli.commands.serve import serve; serve(sys.argv[1:])"
 
 
 def free_port() -> int:

@@ -2,16 +2,14 @@
 
 from pathlib import Path
 
-from archive.cli_docs import render_cli_help
+from cli.docs import render_cli_help
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 
 
 def test_cli_reference_is_current(monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "100")
-    assert DOCS.read_text(encoding="utf-8") == render_cli_help(), (
-        "run: python -m archive.cli_docs > docs/cli.md"
-    )
+    assert DOCS.read_text(encoding="utf-8") == render_cli_help(), "run: python -m cli.docs > docs/cli.md"
 
 
 def test_every_command_is_documented() -> None:

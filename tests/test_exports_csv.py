@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.commands.export import export
-from archive.db.cells import safe_cell
 from archive.db.schema import open_archive
+from cli.commands.export import export
+from exports.cells import safe_cell
 from exports.csv import COLUMNS, export_articles_csv
 from tests.conftest import SEED_URL, CrawledCollection
 from tests.test_db_search import add_article

@@ -7,8 +7,8 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from archive.commands.export import export
 from archive.db.schema import open_archive
+from cli.commands.export import export
 from exports.markdown import FRONT_MATTER_KEYS, render_markdown, unique_names
 from tests.conftest import ORIGIN, SEED_URL, CrawledCollection
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from archive.commands.export import export
+from cli.commands.export import export
 from tests.conftest import SEED_URL, CrawledCollection
 
 

@@ -1,6 +1,6 @@
 """`minzu-archive extract FILE`: the ingest extraction on one saved page, with each field's rule.
 
-Tested through click's CliRunner until the lead registers the command in archive/cli.py.
+Tested through click's CliRunner until the lead registers the command in cli/main.py.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from archive.commands.extract import extract
+from cli.commands.extract import extract
 
 PROSE = "这是一段用于测试的正文内容，讲述了地方经济发展和民族团结进步的具体做法。" * 3
 PAGE = (

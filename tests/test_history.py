@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from archive.commands.history import history
 from archive.db.article_rows import write_extraction
 from archive.db.history import url_history
 from archive.db.schema import open_archive
 from archive.extract.result import Extraction
+from cli.commands.history import history
 from sitemodel.content import build_site
 from sitemodel.server import SiteModel, start_site_model
 from tests.conftest import LOOPBACK_SETTINGS, ORIGIN, SEED_URL, cli

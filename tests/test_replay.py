@@ -15,7 +15,7 @@ from archive.warc.check import check_warc
 from archive.warc.reader import iter_records
 from tests.conftest import ORIGIN, REPO, SEED_URL, CrawledCollection
 
-REPLAY = "from archive.commands.warc_tools import replay; replay(prog_name='minzu-archive replay')"
+REPLAY = "from cli.commands.warc_tools import replay; replay(prog_name='minzu-archive replay')"
 
 
 def _dead_port() -> int:

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from archive.commands.reading import search as search_command
-from archive.db.cells import safe_cell
 from archive.db.migrations import applied_versions, migrate
 from archive.db.schema import LATEST_VERSION, REGISTRY, open_archive
 from archive.db.search import index_article, search
 from archive.extract.result import LinkRef
+from cli.commands.reading import search as search_command
+from exports.cells import safe_cell
 from tests.conftest import SEED_URL, CrawledCollection, cli
 from tests.test_db_search import add_article
 

@@ -8,9 +8,9 @@ from urllib.parse import quote, urlencode
 
 from click.testing import CliRunner
 
-from archive.cli import cli as main_cli
-from archive.commands.serve import serve
 from archive.serve.metadata import TITLE
+from cli.commands.serve import serve
+from cli.main import cli as main_cli
 from tests.conftest import SEED_URL, CrawledCollection
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from archive.commands.warc_tools import check
 from archive.warc.reader import iter_records
+from cli.commands.warc_tools import check
 from tests.conftest import CrawledCollection
 
 

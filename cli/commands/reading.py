@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from archive.commands.output import as_dict, print_json
+from cli.commands.output import as_dict, print_json
 
 
 def open_for_command(db_path: Path):
@@ -55,8 +55,8 @@ def search(
     then those that mention it most often. Boilerplate (the subscription block, navigation) is
     never searched.
     """
-    from archive.db.cells import write_csv
     from archive.db.search import search as run_search
+    from exports.cells import write_csv
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")

@@ -1,6 +1,6 @@
 """The `minzu-archive` command: each subcommand is a thin shell over one library call.
 
-Subcommands live in `archive/commands/`, one module per family. Scrapy and the site model are imported only
+Subcommands live in `cli/commands/`, one module per family. Scrapy and the site model are imported only
 inside the commands that crawl, so the archive commands start fast and work without Scrapy.
 """
 
@@ -9,14 +9,14 @@ from __future__ import annotations
 import click
 
 from archive import __version__
-from archive.commands.crawling import crawl, demo
-from archive.commands.export import export
-from archive.commands.extract import extract
-from archive.commands.history import history
-from archive.commands.reading import search, show
-from archive.commands.rebuild import rebuild
-from archive.commands.serve import serve
-from archive.commands.warc_tools import check, replay
+from cli.commands.crawling import crawl, demo
+from cli.commands.export import export
+from cli.commands.extract import extract
+from cli.commands.history import history
+from cli.commands.reading import search, show
+from cli.commands.rebuild import rebuild
+from cli.commands.serve import serve
+from cli.commands.warc_tools import check, replay
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -51,7 +51,7 @@ def export() -> None:
 @OUTPUT_OPTION
 def export_jsonl(db_path: Path, output: Path | None) -> None:
     """One JSON object per article (newest good capture of each URL), sorted by URL."""
-    from archive.commands.reading import open_for_command
+    from cli.commands.reading import open_for_command
     from exports.jsonl import export_articles_jsonl
 
     db = open_for_command(db_path)
@@ -65,7 +65,7 @@ def export_jsonl(db_path: Path, output: Path | None) -> None:
 @OUTPUT_OPTION
 def export_csv(db_path: Path, output: Path | None) -> None:
     """The JSONL export's articles as CSV; cells that a spreadsheet would run as formulas are neutralised."""
-    from archive.commands.reading import open_for_command
+    from cli.commands.reading import open_for_command
     from exports.csv import export_articles_csv
 
     db = open_for_command(db_path)
@@ -81,7 +81,7 @@ def export_csv(db_path: Path, output: Path | None) -> None:
 )
 def export_markdown_command(db_path: Path, output: Path) -> None:
     """One Markdown file per article, with YAML front matter and its images linked."""
-    from archive.commands.reading import open_for_command
+    from cli.commands.reading import open_for_command
     from exports.markdown import export_markdown
 
     db = open_for_command(db_path)

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from archive.commands.output import parse_settings, print_json
+from cli.commands.output import parse_settings, print_json
 
 DEMO_COLLECTION = Path("collections/demo")
 SEED_PATH = "/show-case-1616.html"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from archive.commands.output import parse_settings
+from cli.commands.output import parse_settings
 
 WARC_PATTERNS = ("*.warc.gz", "*.warc", "*.arc.gz", "*.arc")
 MESSAGE_WIDTH = 160

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from archive.commands.output import print_json
+from cli.commands.output import print_json
 
 
 @click.command()

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from archive.commands.output import print_json
+from cli.commands.output import print_json
 
 # Fields shown in the order a reader checks them; each one is paired with its rule in ``rules``.
 FIELDS = ("title", "published", "author", "source", "editor", "section")

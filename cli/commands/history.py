@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from archive.commands.output import print_json
+from cli.commands.output import print_json
 
 
 def _plural(count: int, noun: str) -> str:
@@ -19,8 +19,8 @@ def _plural(count: int, noun: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def history(db_path: Path, url: str, as_json: bool) -> None:
     """Every capture of URL, oldest first, and what changed in its text between versions."""
-    from archive.commands.reading import open_for_command
     from archive.db.history import url_history
+    from cli.commands.reading import open_for_command
 
     db = open_for_command(db_path)
     found = url_history(db, url)

@@ -18,9 +18,9 @@ def serve(db_path: Path, host: str, port: int, get_path: str | None) -> None:
     Try /archive/search?q=海西 (canned query), /archive/articles?_search=海西 (table search with facets),
     or /archive/url_captures?url=... for the captures of one URL.
     """
-    from archive.commands.reading import open_for_command
     from archive.serve.app import get_path as fetch
     from archive.serve.app import serve_forever
+    from cli.commands.reading import open_for_command
 
     open_for_command(db_path).close()  # upgrade an older archive in place: Datasette only reads
     if get_path is not None:

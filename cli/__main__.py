@@ -1,0 +1,6 @@
+"""`python -m cli` runs the `minzu-archive` command."""
+
+from cli.main import main
+
+if __name__ == "__main__":
+    main()
