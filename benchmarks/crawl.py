@@ -58,7 +58,7 @@ def crawl_child(collection: Path, proxy_url: str, proxy_host: str, variant: str)
     return {
         "crawl_seconds": stats.get("elapsed_time_seconds", 0.0),
         "responses": stats.get("downloader/response_count", 0),
-        "pages": sum(v for k, v in stats.items() if k.startswith("minzu/pages/")),
+        "pages": sum(v for k, v in stats.items() if k.startswith("site/pages/")),
         "finish_reason": stats.get("finish_reason"),
     }
 

@@ -7,7 +7,12 @@ has its own ``*_ENABLED`` setting, so a project can keep the WARC files and skip
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from scrapy.settings import BaseSettings
+
+from archive.sites import get_site
+from crawler.frontier import frontier_directory
 
 # Only the encodings that WARC readers and replay tools can decode (no br, no zstd).
 ARCHIVE_ACCEPT_ENCODING = "gzip, deflate"
@@ -20,7 +25,9 @@ class ArchiveAddon:
         settings.setdefault("WARC_ENABLED", True)
         settings.setdefault("ARCHIVE_INGEST_ENABLED", True)
         settings.setdefault("ARCHIVE_DIR", "collections/default")
-        settings.setdefault("WARC_PREFIX", "minzu")
+        site = get_site(settings.get("ARCHIVE_SITE") or None)
+        settings.setdefault("WARC_PREFIX", site.warc_prefix)
+        settings.set("USER_AGENT", site.user_agent, priority="addon")  # below project and command line
         settings.setdefault("WARC_MAX_SIZE", 1_000_000_000)
         settings.setdefault("ADDRESS_GUARD_ENABLED", True)
         settings.setdefault("ADDRESS_GUARD_ALLOWED", [])
@@ -28,6 +35,10 @@ class ArchiveAddon:
         settings.setdefault("ARCHIVE_REVISIT_KNOWN_PAGES", True)
         settings.setdefault("ARCHIVE_RESUME_RUN", None)
         settings["EXTENSIONS"]["crawler.recorder.ArchiveRecorder"] = 0
+        # The frontier on disk, inside the collection (see crawler/frontier.py).
+        if not settings.get("JOBDIR") and settings.getbool("ARCHIVE_FRONTIER_ON_DISK", True):
+            settings.set("JOBDIR", str(frontier_directory(Path(settings["ARCHIVE_DIR"]))), priority="addon")
+        settings["EXTENSIONS"]["crawler.frontier.FrontierKeeper"] = 10
         settings["DOWNLOADER_MIDDLEWARES"]["crawler.safety.AddressGuardMiddleware"] = 760
         # After HttpProxyMiddleware (750) on the way out; before HttpCompressionMiddleware (590) on the way back.
         settings["DOWNLOADER_MIDDLEWARES"]["crawler.incremental.IncrementalMiddleware"] = 900

@@ -19,7 +19,7 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
 from archive.collection import database_path, warc_directory
-from archive.db.prior_captures import PriorCapture, load_prior_captures, open_if_exists, urls_captured_in_run
+from archive.db.prior_captures import PriorCapture, captures_in_run, load_prior_captures, open_if_exists
 from archive.warc.reader import read_record_at, record_http_payload, resolve_warc_path
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,8 @@ class ArchiveMemory:
     """What one crawl knows of the archive it writes into, loaded once when the spider opens."""
 
     priors: dict[str, PriorCapture] = field(default_factory=dict)
-    resumed_urls: set[str] = field(default_factory=set)
+    # URL -> what the resumed run archived for it (a redirect or a 404 as well as a page); None: revisits only
+    resumed: dict[str, PriorCapture | None] = field(default_factory=dict)
 
 
 class IncrementalMiddleware:
@@ -68,28 +69,31 @@ class IncrementalMiddleware:
         try:
             self.memory.priors = load_prior_captures(db)
             if self.resume_run:
-                self.memory.resumed_urls = urls_captured_in_run(db, self.resume_run)
+                self.memory.resumed = captures_in_run(db, self.resume_run)
         finally:
             db.close()
         logger.info(
             "Archive holds %d URLs; resuming %s with %d already archived",
             len(self.memory.priors),
             self.resume_run or "no run",
-            len(self.memory.resumed_urls),
+            len(self.memory.resumed),
         )
 
     def process_request(self, request: Request) -> Response | None:
         # A redirect copies the previous request's meta and headers: what was added for that URL goes first.
         self._forget_conditions(request)
-        prior = self.memory.priors.get(request.url)
-        if prior is None or request.meta.get(NO_CONDITIONS_META_KEY):
+        if request.meta.get(NO_CONDITIONS_META_KEY):
             return None
-        if request.url in self.memory.resumed_urls:
-            archived = self._archived_or_none(prior, request)
+        prior = self.memory.priors.get(request.url)
+        if request.url in self.memory.resumed:
+            in_run = self.memory.resumed[request.url] or prior
+            archived = self._archived_or_none(in_run, request) if in_run is not None else None
             if archived is not None:
                 self.crawler.stats.inc_value("incremental/resumed_from_archive")
                 return archived
-            return None  # the archived copy cannot be read: fetch it again
+            # the archived copy cannot be read: fetch it again
+        if prior is None:
+            return None
         request.meta[PRIOR_META_KEY] = prior
         added = []
         if prior.etag and b"If-None-Match" not in request.headers:

@@ -1,4 +1,4 @@
-"""Caps that keep one bad page or one bad site from eating the crawl: body size, redirect loops, traps.
+"""Caps that keep one bad page from eating the crawl: body size and redirect loops.
 
 - ``BodySizeCap`` (extension): a body larger than ``ARCHIVE_MAX_BODY_SIZE`` is cut, not dropped. The
   download stops (``StopDownload(fail=False)``) as soon as the cap is reached, so at most the cap plus one
@@ -8,16 +8,13 @@
 - ``RedirectLoopGuard`` (downloader middleware, 610, before RedirectMiddleware at 600): a redirect to a URL
   already in the chain, or one hop past REDIRECT_MAX_TIMES, is named and counted; Scrapy would drop it
   silently (dupe filter) or as an unlogged IgnoreRequest.
-- ``TrapGuard`` (downloader middleware, 520): URLs that only a crawler trap produces (a relative link that
-  nests itself, ``/a/b/a/b/...``; absurd length or depth) are refused before they cost a request.
-  ``DEPTH_LIMIT`` remains the backstop for traps that look like ordinary URLs (an endless calendar).
+Crawler traps are recognised in ``crawler.traps``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 from weakref import WeakKeyDictionary
 
 from scrapy import Request, signals
@@ -112,43 +109,3 @@ def _same_resource(target: str, chain: list[str]) -> bool:
     """A loop returns to a URL of the chain (fragments never reach the server, so ignore them)."""
     seen = {url.split("#", 1)[0] for url in chain}
     return target.split("#", 1)[0] in seen
-
-
-def trap_reason(url: str, *, max_length: int, max_segments: int, max_repeats: int) -> str | None:
-    """Why ``url`` looks like a crawler trap, or None."""
-    if len(url) > max_length:
-        return f"URL longer than {max_length} characters"
-    segments = [s for s in urlsplit(url).path.split("/") if s]
-    if len(segments) > max_segments:
-        return f"path deeper than {max_segments} segments"
-    if segments:
-        segment, times = Counter(segments).most_common(1)[0]
-        if times > max_repeats:
-            return f"path segment {segment!r} repeated {times} times"
-    return None
-
-
-class TrapGuard:
-    """Refuses URLs shaped like crawler traps (``ARCHIVE_TRAP_*`` settings)."""
-
-    def __init__(self, max_length: int, max_segments: int, max_repeats: int, stats: StatsCollector) -> None:
-        self.limits = {"max_length": max_length, "max_segments": max_segments, "max_repeats": max_repeats}
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> TrapGuard:
-        settings = crawler.settings
-        if not settings.getbool("ARCHIVE_TRAP_GUARD_ENABLED", True):
-            raise NotConfigured("ARCHIVE_TRAP_GUARD_ENABLED is off")
-        return cls(
-            settings.getint("ARCHIVE_TRAP_MAX_URL_LENGTH", 2048),
-            settings.getint("ARCHIVE_TRAP_MAX_PATH_SEGMENTS", 16),
-            settings.getint("ARCHIVE_TRAP_MAX_SEGMENT_REPEATS", 3),
-            crawler.stats,
-        )
-
-    def process_request(self, request: Request) -> None:
-        reason = trap_reason(request.url, **self.limits)
-        if reason is not None:
-            count_failure(self.stats, "trap", request.url, reason)
-            raise IgnoreRequest(f"crawler trap: {reason}")

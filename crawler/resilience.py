@@ -15,7 +15,7 @@ from crawler.limits import DEFAULT_MAX_BODY_SIZE
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "crawler.limits.TrapGuard": 520,
+    "crawler.traps.TrapGuard": 520,
     "crawler.failures.FailureCounter": 545,
     "crawler.retry_after.BackoffRetryMiddleware": 550,
     "crawler.decoding.SafeHttpCompressionMiddleware": 590,
@@ -32,6 +32,11 @@ DEFAULTS = {
     "ARCHIVE_TRAP_MAX_URL_LENGTH": 2048,
     "ARCHIVE_TRAP_MAX_PATH_SEGMENTS": 16,
     "ARCHIVE_TRAP_MAX_SEGMENT_REPEATS": 3,
+    "ARCHIVE_TRAP_MAX_QUERY_PARAMS": 12,
+    "ARCHIVE_TRAP_MAX_QUERY_SHAPES": 30,
+    "ARCHIVE_TRAP_FUTURE_DAYS": 31,
+    "ARCHIVE_TRAP_EARLIEST_YEAR": 1990,
+    "ARCHIVE_TRAP_EMPTY_DATE_PAGES": 2,
     "ARCHIVE_HTTP_PROXY": "",
 }
 

@@ -12,16 +12,17 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.spiders.minzu import REAL_SITE_START_URLS, MinzuSpider
+from archive.sites import get_site
+from crawler.spiders.minzu import MinzuSpider
 
 # The site model answers on loopback in milliseconds: politeness delays would only slow the demo down.
+# Nothing else differs from a crawl of the real site (no lower caps, the same trap rules, the same scope).
 DEMO_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,
     "ARCHIVE_RETRY_BACKOFF": 0.2,
     "AUTOTHROTTLE_START_DELAY": 0.0,
     "AUTOTHROTTLE_MAX_DELAY": 0.25,
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
-    "CLOSESPIDER_PAGECOUNT": 1000,
     "LOG_LEVEL": "WARNING",
 }
 
@@ -62,6 +63,7 @@ def run_crawl(
     overrides: dict[str, Any] | None = None,
     proxy_url: str | None = None,
     resume: bool = False,
+    site: str | None = None,
 ) -> dict[str, Any]:
     """Crawl into `collection` and return Scrapy's final stats. Blocks until the crawl ends.
 
@@ -80,10 +82,12 @@ def run_crawl(
         # A setting, not the environment: every request (robots.txt included, https too) takes the proxy,
         # and `scrapy crawl` or Scrapyd given the same setting behave the same way.
         settings_overrides["ARCHIVE_HTTP_PROXY"] = proxy_url
+    if site:
+        settings_overrides["ARCHIVE_SITE"] = site
     settings = crawl_settings(collection, settings_overrides)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(MinzuSpider)
-    start = list(start_urls or REAL_SITE_START_URLS)
+    start = list(start_urls or get_site(settings.get("ARCHIVE_SITE") or None).start_urls)
     process.crawl(crawler, start_urls=start, allowed_domains=list(allowed_domains or []))
     process.start()
     stats = dict(crawler.stats.get_stats() if crawler.stats else {})

@@ -11,7 +11,8 @@ from scrapy.utils.test import get_crawler
 from crawler.addon import ARCHIVE_ACCEPT_ENCODING
 from crawler.http_capture import request_data, response_data, truncation_reason
 from crawler.safety import AddressGuardMiddleware, is_internal_address
-from crawler.spiders.minzu import REAL_SITE_START_URLS, MinzuSpider, page_kind
+from archive.sites import DEFAULT_SITE
+from crawler.spiders.minzu import MinzuSpider
 
 
 @pytest.mark.parametrize(
@@ -66,8 +67,8 @@ def test_guard_can_be_switched_off() -> None:
 
 def test_spider_defaults_to_the_real_site() -> None:
     spider = MinzuSpider()
-    assert spider.start_urls == list(REAL_SITE_START_URLS)
-    assert spider.allowed_domains == ["www.56-china.com.cn"]
+    assert spider.start_urls == list(DEFAULT_SITE.start_urls)
+    assert spider.allowed_domains == [DEFAULT_SITE.host]
     other = MinzuSpider(start_urls="http://a.example/,http://b.example:8080/x")
     assert other.start_urls == ["http://a.example/", "http://b.example:8080/x"]
     assert other.allowed_domains == ["a.example", "b.example"]
@@ -96,12 +97,13 @@ def test_spider_follows_links_requisites_and_attachments() -> None:
         request=Request(url, meta={"page_kind": "article"}),
     )
     urls = {request.url for request in spider.parse(response)}
-    assert "http://www.56-china.com.cn/list-case-3-1.html" in urls
-    assert "http://www.56-china.com.cn/uploadfile/2018/0518/a.jpg" in urls
-    assert "http://www.56-china.com.cn/statics/css/style.css" in urls
-    assert "http://www.56-china.com.cn/uploadfile/2024/dingyuedan2024.pdf" in urls
+    # The site is crawled over https (its start URLs): an http:// page's links are asked for as https.
+    assert "https://www.56-china.com.cn/list-case-3-1.html" in urls
+    assert "https://www.56-china.com.cn/uploadfile/2018/0518/a.jpg" in urls
+    assert "https://www.56-china.com.cn/statics/css/style.css" in urls
+    assert "https://www.56-china.com.cn/uploadfile/2024/dingyuedan2024.pdf" in urls
     topic = "/%E4%B8%93%E9%A2%98/%E6%B0%91%E6%97%8F%E5%9B%A2%E7%BB%93%E8%BF%9B%E6%AD%A5.html"
-    assert "http://www.56-china.com.cn" + topic in urls
+    assert "https://www.56-china.com.cn" + topic in urls
     assert not any("seac.gov.cn" in u for u in urls)
 
 
@@ -113,10 +115,11 @@ def test_spider_does_not_parse_images() -> None:
     assert list(spider.parse(image)) == []
 
 
-def test_page_kind() -> None:
-    assert page_kind("https://www.56-china.com.cn/show-case-1616.html") == "article"
-    assert page_kind("https://www.56-china.com.cn/list-case-3-2.html") == "listing"
-    assert page_kind("https://www.56-china.com.cn/") == "page"
+def test_page_kind_comes_from_the_site_definition() -> None:
+    spider = MinzuSpider()
+    assert spider.page_kind("https://www.56-china.com.cn/show-case-1616.html") == "article"
+    assert spider.page_kind("https://www.56-china.com.cn/list-case-3-2.html") == "listing"
+    assert spider.page_kind("https://www.56-china.com.cn/") == "page"
 
 
 def test_capture_values_keep_every_header_value_and_drop_proxy_credentials() -> None:

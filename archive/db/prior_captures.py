@@ -71,10 +71,31 @@ def latest_run(db: sqlite_utils.Database) -> tuple[str, bool] | None:
     return run_id, bool(stats) and json.loads(stats).get("finish_reason") == "finished"
 
 
-def urls_captured_in_run(db: sqlite_utils.Database, run_id: str) -> set[str]:
-    """Every URL a run archived (any status): a resumed run does not fetch these again."""
-    rows = db.execute("select distinct url from captures where run_id = ?", [run_id]).fetchall()
-    return {row[0] for row in rows}
+_RUN_RESPONSES = """
+select url, record_id, fetched_at, status, mime_type, etag, last_modified, payload_digest,
+       warc_filename, warc_offset
+from (
+    select c.*, row_number() over (
+        partition by c.url order by c.fetched_at desc, c.record_id desc
+    ) as newest
+    from captures c
+    where c.run_id = ? and c.record_type = 'response'
+)
+where newest = 1
+"""
+
+
+def captures_in_run(db: sqlite_utils.Database, run_id: str) -> dict[str, PriorCapture | None]:
+    """Every URL a run archived, with any status (a redirect and a 404 too), mapped to its newest response
+    record in that run; None where the run holds only revisits of it (the original answers for those).
+    A resumed run fetches none of these again."""
+    captured: dict[str, PriorCapture | None] = {
+        row[0]: None for row in db.execute("select distinct url from captures where run_id = ?", [run_id])
+    }
+    for row in db.execute(_RUN_RESPONSES, [run_id]).fetchall():
+        captured[row[0]] = PriorCapture(*row)
+    return captured
+
 
 
 def open_if_exists(path: Path) -> sqlite_utils.Database | None:

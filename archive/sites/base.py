@@ -33,6 +33,13 @@ class SiteDefinition:
         return self.allowed_domains or (self.host,)
 
     @property
+    def user_agent(self) -> str:
+        from archive import __version__
+
+        comment = f" ({self.user_agent_comment})" if self.user_agent_comment else ""
+        return f"minzu-archive/{__version__}{comment}"
+
+    @property
     def warc_prefix(self) -> str:
         return self.name
 

@@ -47,7 +47,7 @@ def _run_lines(stats: dict[str, Any], seconds: float, first_run_bytes: int | Non
     errors = sum(v for k, v in stats.items() if k.startswith(("warc/response/4", "warc/response/5")))
     lines: list[tuple[str, Any]] = [
         ("responses", stats.get("downloader/response_count", 0)),
-        ("pages", sum(v for k, v in stats.items() if k.startswith("minzu/pages/"))),
+        ("pages", sum(v for k, v in stats.items() if k.startswith("site/pages/"))),
         ("revisits", revisits),
         ("from archive", stats.get("incremental/resumed_from_archive", 0)),
         ("errors", errors + stats.get("log_count/ERROR", 0)),

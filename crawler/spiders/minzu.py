@@ -1,34 +1,34 @@
-"""The spider for www.56-china.com.cn: an article and everything around it.
+"""The minzu-archive spider: a site (by default www.56-china.com.cn), an article and everything around it.
 
-From its start URLs it follows every in-scope link: the breadcrumb to the channel, the channel's listing
-pages, sibling and related articles, and each page's requisites (images, stylesheets, scripts) and
-attachments. The site's HTML is not known here, so nothing depends on class names: links are links.
-Scope is ``allowed_domains`` (Scrapy's offsite filter), robots.txt is obeyed by Scrapy's middleware, and
-``DEPTH_LIMIT`` / ``CLOSESPIDER_PAGECOUNT`` cap a crawl that meets a trap.
+What to crawl comes from a :class:`archive.sites.SiteDefinition` (the ``ARCHIVE_SITE`` setting; the default
+site otherwise): start URLs, scope, and the URL shapes of articles and listings. From
+its start URLs the spider follows every in-scope link: the breadcrumb to the channel, every page of the
+channel's listings, sibling and related articles, each page's requisites (images, stylesheets, scripts) and
+attachments, and the site's feeds (sitemaps named in robots.txt, RSS or Atom linked from a page). The site's
+HTML is not known here, so nothing depends on class names: links are links.
+
+Completeness comes first: there is no small hop count. Traps are recognised instead (``crawler.limits``), and
+a run of empty date pages (a calendar past the site's content) stops its own walk here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from archive.sites import SiteDefinition, get_site
+from crawler.feeds import feed_item_links, feed_links, robots_sitemaps, sitemap_locations
 from crawler.incremental import NOT_MODIFIED_FLAG
+from crawler.traps import date_in_url
+from crawler.urls import SchemePreference
 
-REAL_SITE_HOST = "www.56-china.com.cn"
-REAL_SITE_START_URLS = (
-    "https://www.56-china.com.cn/",
-    # The article this project started from (channel 示范创建, 2018-05-18).
-    "https://www.56-china.com.cn/show-case-1616.html",
-)
-
-_ARTICLE_PATH = re.compile(r"/show-[a-z]+-\d+\.html$")
 _REQUISITE_SELECTORS = (
     "img::attr(src)",
     "img::attr(data-src)",
@@ -37,6 +37,10 @@ _REQUISITE_SELECTORS = (
     "script::attr(src)",
     "input[type=image]::attr(src)",
 )
+# Request priorities: an article's images right after it, articles before the next listing page, so the
+# frontier stays short (a listing adds twenty articles; fetching them first keeps the queue near that).
+_PRIORITY = {"requisite": 10, "article": 8, "feed": 7, "sitemap": 7, "listing": 6, "page": 0}
+EMPTY_DATE_RUN_KEY = "empty_date_pages"
 
 
 def _as_list(value: str | Iterable[str] | None) -> list[str]:
@@ -48,17 +52,8 @@ def _as_list(value: str | Iterable[str] | None) -> list[str]:
     return list(value)
 
 
-def page_kind(url: str) -> str:
-    """Coarse page type, for statistics and request priority only."""
-    if _ARTICLE_PATH.search(url):
-        return "article"
-    if "/list-" in url:
-        return "listing"
-    return "page"
-
-
 class MinzuSpider(Spider):
-    """Archive www.56-china.com.cn (or any start URLs given) and the pages around each article."""
+    """Archive one site (or any start URLs given) and the pages around each article."""
 
     name = "minzu"
 
@@ -66,14 +61,18 @@ class MinzuSpider(Spider):
         self,
         start_urls: str | Iterable[str] | None = None,
         allowed_domains: str | Iterable[str] | None = None,
+        site: str | SiteDefinition | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.site = site if isinstance(site, SiteDefinition) else get_site(site or None)
         given = _as_list(start_urls)
-        self.start_urls = given or list(REAL_SITE_START_URLS)
+        self.start_urls = given or list(self.site.start_urls)
         # Start URLs without a scope: their own hosts are the scope (else the offsite filter drops them).
         start_hosts = sorted({urlsplit(url).hostname or "" for url in given} - {""})
-        self.allowed_domains = _as_list(allowed_domains) or start_hosts or [REAL_SITE_HOST]
+        self.allowed_domains = _as_list(allowed_domains) or start_hosts or list(self.site.scope)
+        # One page, one URL: an http:// link to a host crawled over https is asked for as https.
+        self.schemes = SchemePreference.from_urls(self.start_urls)
         # Scope is checked on host names here (the extractor's allow_domains would compare host:port).
         self.links = LinkExtractor(
             deny_extensions=[],  # attachments (.pdf, .doc, .xls) belong in the archive
@@ -81,6 +80,21 @@ class MinzuSpider(Spider):
             attrs=("href",),
             unique=True,
         )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MinzuSpider:
+        # The site is a setting, not a spider argument: the add-on reads it too (WARC prefix, user agent).
+        configured = crawler.settings.get("ARCHIVE_SITE") or None
+        if kwargs.get("site") not in (None, configured):
+            raise ValueError(f"the site is chosen with -s ARCHIVE_SITE={kwargs['site']}, not -a site=")
+        kwargs["site"] = configured
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if crawler.settings.getbool("ARCHIVE_FOLLOW_SITEMAPS", True):
+            crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        return spider
+
+    def page_kind(self, url: str) -> str:
+        return self.site.page_kind(url)
 
     def in_scope(self, url: str) -> bool:
         """True when the URL's host is an allowed domain or one of its subdomains (any port)."""
@@ -91,14 +105,23 @@ class MinzuSpider(Spider):
     def _scope_hosts(self) -> list[str]:
         return [domain.lower().split(":")[0] for domain in self.allowed_domains]
 
+    def request(self, url: str, kind: str | None = None, **meta: Any) -> Request:
+        """A request for an in-scope URL in its canonical form, with the priority of its kind."""
+        url = self.schemes.canonical(url)
+        kind = kind or self.page_kind(url)
+        callback = {"feed": self.parse_feed, "sitemap": self.parse_sitemap}.get(kind, self.parse)
+        priority = _PRIORITY.get(kind, 0)
+        return Request(url, callback=callback, priority=priority, meta={"page_kind": kind, **meta})
+
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
-            yield Request(url, callback=self.parse, meta={"page_kind": page_kind(url)})
+            yield self.request(url)
+        for url in self.site.feeds:
+            yield self.request(url, "sitemap" if "sitemap" in url else "feed")
         # A known page is re-checked; only if it changed are its links followed (new articles on a listing),
         # so a crawler trap archived once does not grow deeper on every run.
         for url in self._known_pages():
-            meta = {"page_kind": page_kind(url), "known_page": True}
-            yield Request(url, callback=self.parse, meta=meta)
+            yield self.request(url, known_page=True)
 
     def _known_pages(self) -> list[str]:
         """Pages archived by earlier runs: asking for each again is how a removed article is noticed."""
@@ -116,26 +139,74 @@ class MinzuSpider(Spider):
         finally:
             db.close()
         in_scope = [url for url in urls if self.in_scope(url)]
-        self.crawler.stats.set_value("minzu/known_pages", len(in_scope))
+        self.crawler.stats.set_value("site/known_pages", len(in_scope))
         return in_scope
+
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """Sitemaps named in robots.txt become extra seeds (what pagination misses, a sitemap may list)."""
+        for url in robots_sitemaps(robotparser):
+            if self.in_scope(url):
+                self.crawler.stats.inc_value("site/sitemaps_from_robots")
+                self.crawler.engine.crawl(self.request(url, "sitemap"))
 
     def parse(self, response: Response) -> Iterable[Request]:
         if not isinstance(response, TextResponse) or not _is_html(response):
             return
-        self.crawler.stats.inc_value(f"minzu/pages/{response.meta.get('page_kind', 'page')}")
+        kind = response.meta.get("page_kind", "page")
+        self.crawler.stats.inc_value(f"site/pages/{kind}")
         for selector in _REQUISITE_SELECTORS:
             for src in response.css(selector).getall():
-                url = response.urljoin(src.strip())
-                if url.startswith(("http://", "https://")):
-                    yield Request(url, callback=self.parse, priority=10, meta={"page_kind": "requisite"})
+                url = _join(response, src)
+                if url:
+                    yield self.request(url, "requisite")
+        for href in feed_links(response):
+            url = _join(response, href)
+            if url and self.in_scope(url):
+                yield self.request(url, "feed")
         if response.meta.get("known_page") and NOT_MODIFIED_FLAG in response.flags:
             return  # unchanged since it was archived: its links were followed then, and are re-checked too
-        for link in self.links.extract_links(response):
-            if not self.in_scope(link.url):
-                continue
-            kind = page_kind(link.url)
-            priority = 5 if kind == "article" else 0
-            yield Request(link.url, callback=self.parse, priority=priority, meta={"page_kind": kind})
+        links = [link.url for link in self.links.extract_links(response) if self.in_scope(link.url)]
+        empty_run = self._empty_date_run(response, links)
+        for url in links:
+            if empty_run and date_in_url(url) is not None:
+                if empty_run >= self.crawler.settings.getint("ARCHIVE_TRAP_EMPTY_DATE_PAGES", 2):
+                    self.crawler.stats.inc_value("traps/empty_date_pages")
+                    continue
+                yield self.request(url, **{EMPTY_DATE_RUN_KEY: empty_run})
+            else:
+                yield self.request(url)
+
+    def _empty_date_run(self, response: Response, links: list[str]) -> int:
+        """How many date pages in a row (this one included) listed no article: 0 for a page with content.
+
+        A calendar walks on for ever in both directions; past the site's content its pages list nothing.
+        """
+        if date_in_url(response.url) is None or any(self.site.is_article(url) for url in links):
+            return 0
+        return int(response.meta.get(EMPTY_DATE_RUN_KEY, 0)) + 1
+
+    def parse_feed(self, response: Response) -> Iterable[Request]:
+        """RSS or Atom: each item's link is a page to archive (new articles show up here first)."""
+        self.crawler.stats.inc_value("site/pages/feed")
+        for url in feed_item_links(response):
+            if self.in_scope(url):
+                yield self.request(url)
+
+    def parse_sitemap(self, response: Response) -> Iterable[Request]:
+        """A sitemap index leads to sitemaps; a sitemap lists pages."""
+        self.crawler.stats.inc_value("site/pages/sitemap")
+        for url, is_index in sitemap_locations(response):
+            if self.in_scope(url):
+                yield self.request(url, "sitemap" if is_index else None)
+
+
+def _join(response: Response, href: str) -> str | None:
+    """An absolute http(s) URL, or None for a link that cannot be one (a malformed one costs only itself)."""
+    try:
+        url = response.urljoin(href.strip())
+    except ValueError:
+        return None
+    return url if url.startswith(("http://", "https://")) else None
 
 
 def _is_html(response: TextResponse) -> bool:
