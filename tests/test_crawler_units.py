@@ -8,10 +8,10 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
+from archive.sites import DEFAULT_SITE
 from crawler.addon import ARCHIVE_ACCEPT_ENCODING
 from crawler.http_capture import request_data, response_data, truncation_reason
 from crawler.safety import AddressGuardMiddleware, is_internal_address
-from archive.sites import DEFAULT_SITE
 from crawler.spiders.minzu import MinzuSpider
 
 

@@ -97,7 +97,6 @@ def captures_in_run(db: sqlite_utils.Database, run_id: str) -> dict[str, PriorCa
     return captured
 
 
-
 def open_if_exists(path: Path) -> sqlite_utils.Database | None:
     """The archive at `path`, or None for a first crawl."""
     if not path.exists():
