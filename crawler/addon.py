@@ -39,6 +39,8 @@ class ArchiveAddon:
         if not settings.get("JOBDIR") and settings.getbool("ARCHIVE_FRONTIER_ON_DISK", True):
             settings.set("JOBDIR", str(frontier_directory(Path(settings["ARCHIVE_DIR"]))), priority="addon")
         settings["EXTENSIONS"]["crawler.frontier.FrontierKeeper"] = 10
+        settings.setdefault("ARCHIVE_PROGRESS", "auto")
+        settings["EXTENSIONS"]["crawler.progress.CrawlProgress"] = 20
         settings["DOWNLOADER_MIDDLEWARES"]["crawler.safety.AddressGuardMiddleware"] = 760
         # After HttpProxyMiddleware (750) on the way out; before HttpCompressionMiddleware (590) on the way back.
         settings["DOWNLOADER_MIDDLEWARES"]["crawler.incremental.IncrementalMiddleware"] = 900

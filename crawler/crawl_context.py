@@ -12,6 +12,7 @@ from importlib import metadata
 from typing import Any
 
 import archive
+from archive.sites import DEFAULT_SITE, SiteDefinition
 
 RUN_URI_PREFIX = "urn:minzu-archive:run:"
 _VERSIONED_PACKAGES = ("scrapy", "warcio", "trafilatura", "htmldate", "sqlite-utils", "lxml")
@@ -41,6 +42,7 @@ def crawl_warcinfo_fields(
     settings: dict[str, Any],
     collection: str,
     extraction_options: dict[str, Any] | None = None,
+    site: SiteDefinition | None = None,
 ) -> dict[str, str]:
     """warcinfo fields (application/warc-fields); structured values are JSON."""
     if extraction_options is None:
@@ -48,14 +50,16 @@ def crawl_warcinfo_fields(
 
         extraction_options = ExtractOptions().to_dict()
     versions = software_versions()
+    site = site or DEFAULT_SITE
     return {
         "software": " ".join(f"{name}/{version}" for name, version in versions.items()),
         "run-id": run_id,
         "isPartOf": collection,
         "spider": spider,
+        "site": site.name,
         "seeds": json.dumps(seeds, ensure_ascii=False),
         "settings": json.dumps(settings, ensure_ascii=False, sort_keys=True),
         "extraction-options": json.dumps(extraction_options, ensure_ascii=False, sort_keys=True),
         "software-versions": json.dumps(versions, sort_keys=True),
-        "description": "《中国民族》 magazine website, archived by minzu-archive",
+        "description": site.archive_description,
     }

@@ -93,6 +93,7 @@ class ArchiveRecorder:
             seeds=list(getattr(spider, "start_urls", [])),
             settings=_content_settings(self.crawler),
             collection=self.collection.name,
+            site=getattr(spider, "site", None),
         )
         self.writer = RotatingWarcWriter(
             self.warc_dir,

@@ -145,12 +145,22 @@ def test_non_ascii_path_is_percent_encoded(records: list[dict]) -> None:
     assert any("%E4%B8%93%E9%A2%98" in uri for uri in uris)
 
 
-def test_crawler_trap_stopped_by_depth(crawled: CrawledCollection) -> None:
-    """Each calendar page links a month back and a month on: the depth cap bounds both walks."""
-    from crawler import settings
+def test_calendar_trap_walk_ends_after_a_run_of_empty_months(crawled: CrawledCollection) -> None:
+    """Each calendar page links a month back and a month on, for ever. With no hop count, the walk goes on
+    while months list articles and stops after ARCHIVE_TRAP_EMPTY_DATE_PAGES empty months in a row."""
+    from crawler.resilience import DEFAULTS
 
-    calendar = {r.url for r in crawled.model.requests if "/calendar/" in r.url}
-    assert 0 < len(calendar) <= 2 * settings.DEPTH_LIMIT + 1
+    allowed_empty = DEFAULTS["ARCHIVE_TRAP_EMPTY_DATE_PAGES"]
+    months = sorted({r.url.rsplit("/", 1)[1][:7] for r in crawled.model.requests if "/calendar/" in r.url})
+    assert months, "the crawl never reached the calendar"
+    with_articles = {a.date[:7] for a in crawled.model.site.articles}
+    empty_run = longest = 0
+    for month in months:
+        empty_run = 0 if month in with_articles else empty_run + 1
+        longest = max(longest, empty_run)
+    assert 0 < longest <= allowed_empty  # it did meet empty months, and stopped there
+    assert any(month in with_articles for month in months)
+    assert len(months) < 10 * (allowed_empty + 1)
 
 
 def test_database_matches_the_warc_files(crawled: CrawledCollection, records: list[dict]) -> None:

@@ -26,7 +26,6 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.failures import classify_exception, classify_status, failure_summary
 from crawler.http_capture import truncation_reason
-from crawler.limits import trap_reason
 from crawler.retry_after import backoff_delay, parse_retry_after
 from tests.conftest import cli
 from tests.faulty_server import Exchange, FaultyServer, html_page
@@ -451,14 +450,6 @@ def test_classifiers() -> None:
         "timeout": 2,
         "trap": 1,
     }
-
-
-def test_trap_reason() -> None:
-    limits = {"max_length": 100, "max_segments": 5, "max_repeats": 2}
-    assert trap_reason("http://h/a/b/c", **limits) is None
-    assert "repeated 3 times" in trap_reason("http://h/a/sub/sub/sub/", **limits)
-    assert "deeper" in trap_reason("http://h/1/2/3/4/5/6", **limits)
-    assert "longer" in trap_reason("http://h/?q=" + "x" * 100, **limits)
 
 
 def test_truncation_reason_flags() -> None:

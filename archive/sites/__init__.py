@@ -1,27 +1,48 @@
-"""The websites this archive knows, by name; ``DEFAULT_SITE`` is the one every command uses by default."""
+"""The websites this archive knows. Each module of this package that defines ``SITE`` is one of them.
+
+A second site is one new module here (``archive/sites/<name>.py`` with ``SITE = SiteDefinition(...)``), found
+without any other edit. A deployment can also keep its definition outside the package and name it as
+``package.module:ATTRIBUTE`` (the ``ARCHIVE_SITE`` setting accepts either form).
+"""
 
 from __future__ import annotations
 
-from archive.sites.base import SiteDefinition
-from archive.sites.minzu import MINZU_SITE
+import importlib
+import pkgutil
+from functools import cache
 
-SITES: dict[str, SiteDefinition] = {MINZU_SITE.name: MINZU_SITE}
-DEFAULT_SITE = MINZU_SITE
+from archive.sites.base import SiteDefinition
+from archive.sites.minzu import SITE as DEFAULT_SITE
+
+
+@cache
+def known_sites() -> dict[str, SiteDefinition]:
+    """Every site defined in this package, by name."""
+    found: dict[str, SiteDefinition] = {}
+    for module in pkgutil.iter_modules(__path__, __name__ + "."):
+        site = getattr(importlib.import_module(module.name), "SITE", None)
+        if isinstance(site, SiteDefinition):
+            found[site.name] = site
+    return found
 
 
 def get_site(name: str | None = None) -> SiteDefinition:
-    """The named site (the default one for None); a clear error for a name nobody defined."""
+    """The site called ``name`` (the default site for None), or one given as ``module:ATTRIBUTE``."""
     if name is None:
         return DEFAULT_SITE
-    try:
-        return SITES[name]
-    except KeyError:
-        raise ValueError(f"unknown site {name!r}; known: {', '.join(sorted(SITES))}") from None
+    if ":" in name:
+        module_name, _, attribute = name.partition(":")
+        try:
+            site = getattr(importlib.import_module(module_name), attribute, None)
+        except ImportError as error:
+            raise ValueError(f"cannot import the site definition {name!r}: {error}") from None
+        if not isinstance(site, SiteDefinition):
+            raise ValueError(f"{name!r} is not a SiteDefinition")
+        return site
+    sites = known_sites()
+    if name not in sites:
+        raise ValueError(f"unknown site {name!r}; known: {', '.join(sorted(sites))}")
+    return sites[name]
 
 
-def register_site(site: SiteDefinition) -> None:
-    """Add a site at run time (a deployment's own module, or a test's toy site)."""
-    SITES[site.name] = site
-
-
-__all__ = ["DEFAULT_SITE", "SITES", "SiteDefinition", "get_site", "register_site"]
+__all__ = ["DEFAULT_SITE", "SiteDefinition", "get_site", "known_sites"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from archive.sites.base import SiteDefinition
 
-MINZU_SITE = SiteDefinition(
+SITE = SiteDefinition(
     name="minzu",
     host="www.56-china.com.cn",
     start_urls=(

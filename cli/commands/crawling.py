@@ -33,6 +33,20 @@ def _locked(run_crawl: Any, collection: Path, **kwargs: Any) -> dict[str, Any]:
     return stats
 
 
+def _fail_if_capped(stats: dict[str, Any], user_cap: int | None) -> None:
+    """A crawl cut short by the safety cap is incomplete: say so loudly and exit non-zero. A cap the user
+    asked for (--max-pages) is reported too, but it is what was asked, so the exit status stays 0."""
+    if stats.get("finish_reason") != "closespider_pagecount":
+        return
+    if user_cap is not None:
+        click.echo(f"Stopped at --max-pages {user_cap}: the archive holds only part of the site.", err=True)
+        return
+    raise click.ClickException(
+        "INCOMPLETE: the crawl hit the safety cap of ARCHIVE_SAFETY_MAX_RESPONSES responses and stopped; "
+        "raise it with -s CLOSESPIDER_PAGECOUNT=N and run again with --resume"
+    )
+
+
 def _fail_if_nothing_fetched(stats: dict[str, Any]) -> None:
     """A run that got no answer at all (no network, wrong proxy, site down) exits non-zero, so that a
     scheduler notices; the summary above says why."""
@@ -115,6 +129,7 @@ def demo(collection: Path, site_version: int, resume: bool) -> None:
         )
         seconds = time.monotonic() - started
     _crawl_report(collection, stats, seconds, model.origin + SEED_PATH)
+    _fail_if_capped(stats, None)
     _fail_if_nothing_fetched(stats)
 
 
@@ -126,8 +141,15 @@ def demo(collection: Path, site_version: int, resume: bool) -> None:
     "--start-url", "start_urls", multiple=True, help="Start URL (repeatable); default: the real site."
 )
 @click.option("--allowed-domain", "allowed_domains", multiple=True, help="Domain in scope (repeatable).")
-@click.option("--max-pages", type=int, default=None, help="Stop after this many responses.")
-@click.option("--depth", type=int, default=None, help="Maximum link depth from the start URLs.")
+@click.option(
+    "--max-pages", type=int, default=None, help="Stop after this many responses (default: the whole site)."
+)
+@click.option(
+    "--depth",
+    type=int,
+    default=None,
+    help="Maximum link depth (default: none; traps are recognised instead).",
+)
 @click.option("--proxy", default=None, help="HTTP proxy for every request (robots.txt included).")
 @click.option("-s", "--set", "extra", multiple=True, help="Scrapy setting NAME=VALUE (repeatable).")
 @click.option("--resume", is_flag=True, help="Continue the collection's last run if it did not finish.")
@@ -161,4 +183,5 @@ def crawl(
         resume=resume,
     )
     _crawl_report(collection, stats, time.monotonic() - started, None)
+    _fail_if_capped(stats, overrides.get("CLOSESPIDER_PAGECOUNT"))
     _fail_if_nothing_fetched(stats)
