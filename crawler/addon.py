@@ -32,7 +32,10 @@ class ArchiveAddon:
         settings.setdefault("ADDRESS_GUARD_ENABLED", True)
         settings.setdefault("ADDRESS_GUARD_ALLOWED", [])
         settings.setdefault("ARCHIVE_INCREMENTAL_ENABLED", True)
-        settings.setdefault("ARCHIVE_REVISIT_KNOWN_PAGES", True)
+        # Re-crawls follow the revisit schedule (crawler/revisits.py); "all" re-asks every archived page.
+        settings.setdefault("ARCHIVE_REVISIT_POLICY", "schedule")
+        settings.setdefault("ARCHIVE_REVISIT_MAX_PER_RUN", 5000)
+        settings.setdefault("ARCHIVE_AS_OF", None)
         settings.setdefault("ARCHIVE_RESUME_RUN", None)
         settings["EXTENSIONS"]["crawler.recorder.ArchiveRecorder"] = 0
         # The frontier on disk, inside the collection (see crawler/frontier.py).

@@ -59,6 +59,7 @@ class ArchiveRecorder:
         self.db_path = database_path(self.collection)
         self.ingest_enabled = settings.getbool("ARCHIVE_INGEST_ENABLED")
         self.run_id = settings.get("ARCHIVE_RUN_ID") or str(uuid.uuid4())
+        crawler.stats.set_value("archive/run_id", self.run_id)
         self.started = datetime.now(UTC)
         self.writer: RotatingWarcWriter | None = None
         self.db = None
@@ -246,6 +247,13 @@ _CONTENT_SETTINGS = (
     "WARC_MAX_SIZE",
     "ARCHIVE_INCREMENTAL_ENABLED",
     "ARCHIVE_RESUME_RUN",
+    "ARCHIVE_SITE",
+    "ARCHIVE_AS_OF",
+    "ARCHIVE_REVISIT_POLICY",
+    "ARCHIVE_REVISIT_MIN_DAYS",
+    "ARCHIVE_REVISIT_MAX_DAYS",
+    "ARCHIVE_REVISIT_MEDIA_MAX_DAYS",
+    "ARCHIVE_REVISIT_MAX_PER_RUN",
     "REPLAY_INDEX",
     "ARCHIVE_MAX_BODY_SIZE",
     "ARCHIVE_RETRY_BACKOFF",

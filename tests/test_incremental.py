@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import signal
 import sqlite3
@@ -45,12 +46,14 @@ def warc_bytes_per_run(collection: Path) -> list[int]:
 
 @pytest.fixture(scope="module")
 def recrawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, object]:
-    """The same collection crawled from site version 1, then from version 2."""
+    """The same collection crawled from site version 1, then from version 2 a hundred days later (by the
+    revisit schedule's calendar): past every interval's maximum, so every archived URL is due again."""
     collection = tmp_path_factory.mktemp("incremental")
+    later = (dt.date.today() + dt.timedelta(days=100)).isoformat()
     with start_site_model(version=1) as first:
         cli(*crawl_args(collection, first.proxy_url))
     with start_site_model(version=2) as second:
-        output = cli(*crawl_args(collection, second.proxy_url))
+        output = cli(*crawl_args(collection, second.proxy_url, "--as-of", later))
         return collection, second.site, output
 
 

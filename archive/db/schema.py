@@ -387,6 +387,29 @@ def _hangul_tokens(db: Database) -> None:
             index_article(db, capture_id, title, text)
 
 
+@REGISTRY.register(10, "revisit schedule")
+def _revisit_schedule(db: Database) -> None:
+    # Derived from captures by archive.db.revisits.refresh_schedule; see docs/schema.md.
+    _run(
+        db,
+        [
+            """CREATE TABLE revisit_schedule (
+                url TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                interval_days REAL NOT NULL,
+                next_due TEXT NOT NULL,
+                last_checked TEXT NOT NULL,
+                last_outcome TEXT NOT NULL,
+                checks INTEGER NOT NULL,
+                changes INTEGER NOT NULL,
+                last_capture_at TEXT NOT NULL,
+                policy TEXT NOT NULL
+            )""",
+            "CREATE INDEX idx_revisit_schedule_next_due ON revisit_schedule(next_due)",
+        ],
+    )
+
+
 LATEST_VERSION = REGISTRY.latest_version
 
 

@@ -33,6 +33,14 @@ def _locked(run_crawl: Any, collection: Path, **kwargs: Any) -> dict[str, Any]:
     return stats
 
 
+def _as_of_text(as_of: Any) -> str | None:
+    return as_of.date().isoformat() if as_of is not None else None
+
+
+def _as_of_setting(as_of: Any) -> dict[str, str]:
+    return {"ARCHIVE_AS_OF": _as_of_text(as_of)} if as_of is not None else {}
+
+
 def _fail_if_capped(stats: dict[str, Any], user_cap: int | None) -> None:
     """A crawl cut short by the safety cap is incomplete: say so loudly and exit non-zero. A cap the user
     asked for (--max-pages) is reported too, but it is what was asked, so the exit status stays 0."""
@@ -77,16 +85,54 @@ def _run_lines(stats: dict[str, Any], seconds: float, first_run_bytes: int | Non
     return lines
 
 
-def _crawl_report(collection: Path, stats: dict[str, Any], seconds: float, seed_url: str | None) -> None:
+def _revisit_lines(collection: Path, stats: dict[str, Any], as_of: str | None) -> list[tuple[str, Any]]:
+    """What the run found against the archive, and what the schedule holds for the next run."""
+    import datetime as dt
+
+    from archive.db.revisits import due_count, refresh_schedule, run_changes
+    from archive.db.schema import open_archive
+    from archive.sites import get_site
+
+    run_id = stats.get("archive/run_id")
+    site = get_site(stats.get("archive/site") or None)  # the ARCHIVE_SITE setting of the run
+    db = open_archive(collection / "archive.db")
+    try:
+        refresh_schedule(db)
+        changes = run_changes(db, run_id, site.is_article) if run_id else None
+        today = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        next_due = due_count(db, today + dt.timedelta(days=1))
+    finally:
+        db.close()
+    lines: list[tuple[str, Any]] = [
+        ("requests sent", stats.get("downloader/request_count", 0)),
+        ("due re-checks", stats.get("revisit/due_queued", 0)),
+    ]
+    if changes is not None:
+        lines += [
+            ("new articles", len(changes.new_articles)),
+            ("changed", len(changes.changed)),
+            ("gone", len(changes.gone)),
+        ]
+    lines.append(("due next run", next_due))
+    return lines
+
+
+def _crawl_report(
+    collection: Path, stats: dict[str, Any], seconds: float, seed_url: str | None, as_of: str | None = None
+) -> None:
     from archive.db.runs import run_figures
     from archive.db.schema import open_archive
     from archive.db.show import show_url, summary
 
+    revisit_lines = _revisit_lines(collection, stats, as_of)
     db = open_archive(collection / "archive.db", readonly=True)
     runs = run_figures(db)
     first_bytes = runs[0].warc_bytes if len(runs) > 1 else None
     click.echo("This run")
     for key, value in _run_lines(stats, seconds, first_bytes):
+        click.echo(f"  {key:<16} {value}")
+    click.echo("Revisits")
+    for key, value in revisit_lines:
         click.echo(f"  {key:<16} {value}")
     click.echo("Collection")
     for key, value in summary(db).items():
@@ -110,8 +156,14 @@ def _crawl_report(collection: Path, stats: dict[str, Any], seconds: float, seed_
 @click.option(
     "--site-version", type=int, default=1, show_default=True, help="Which version of the site model."
 )
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the revisit schedule treats as today (YYYY-MM-DD); WARC dates stay the real time.",
+)
 @click.option("--resume", is_flag=True, help="Continue the collection's last run if it did not finish.")
-def demo(collection: Path, site_version: int, resume: bool) -> None:
+def demo(collection: Path, site_version: int, as_of: Any, resume: bool) -> None:
     """Start the site model on loopback, crawl it, and build the archive in COLLECTION."""
     from crawler.runner import DEMO_SETTINGS, run_crawl
     from sitemodel.server import start_site_model
@@ -123,12 +175,12 @@ def demo(collection: Path, site_version: int, resume: bool) -> None:
             run_crawl,
             collection,
             start_urls=[model.origin + "/", model.origin + SEED_PATH],
-            overrides={**DEMO_SETTINGS, "ADDRESS_GUARD_ALLOWED": [model.host]},
+            overrides={**DEMO_SETTINGS, "ADDRESS_GUARD_ALLOWED": [model.host], **_as_of_setting(as_of)},
             proxy_url=model.proxy_url,
             resume=resume,
         )
         seconds = time.monotonic() - started
-    _crawl_report(collection, stats, seconds, model.origin + SEED_PATH)
+    _crawl_report(collection, stats, seconds, model.origin + SEED_PATH, _as_of_text(as_of))
     _fail_if_capped(stats, None)
     _fail_if_nothing_fetched(stats)
 
@@ -152,6 +204,12 @@ def demo(collection: Path, site_version: int, resume: bool) -> None:
 )
 @click.option("--proxy", default=None, help="HTTP proxy for every request (robots.txt included).")
 @click.option("-s", "--set", "extra", multiple=True, help="Scrapy setting NAME=VALUE (repeatable).")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the revisit schedule treats as today (YYYY-MM-DD); WARC dates stay the real time.",
+)
 @click.option("--resume", is_flag=True, help="Continue the collection's last run if it did not finish.")
 def crawl(
     collection: Path,
@@ -161,9 +219,10 @@ def crawl(
     depth: int | None,
     proxy: str | None,
     extra: tuple[str, ...],
+    as_of: Any,
     resume: bool,
 ) -> None:
-    """Crawl START_URLs (default: www.56-china.com.cn) into COLLECTION, politely."""
+    """Crawl START_URLs (default: the site's own start URLs) into COLLECTION, politely."""
     from crawler.runner import run_crawl
 
     overrides: dict[str, Any] = {}
@@ -171,6 +230,7 @@ def crawl(
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
     if depth is not None:
         overrides["DEPTH_LIMIT"] = depth
+    overrides.update(_as_of_setting(as_of))
     overrides.update(parse_settings(extra))
     started = time.monotonic()
     stats = _locked(
@@ -182,6 +242,6 @@ def crawl(
         proxy_url=proxy,
         resume=resume,
     )
-    _crawl_report(collection, stats, time.monotonic() - started, None)
+    _crawl_report(collection, stats, time.monotonic() - started, None, overrides.get("ARCHIVE_AS_OF"))
     _fail_if_capped(stats, overrides.get("CLOSESPIDER_PAGECOUNT"))
     _fail_if_nothing_fetched(stats)

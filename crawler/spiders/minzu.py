@@ -14,7 +14,6 @@ a run of empty date pages (a calendar past the site's content) stops its own wal
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +25,7 @@ from scrapy.linkextractors import LinkExtractor
 from archive.sites import SiteDefinition, get_site
 from crawler.feeds import feed_item_links, feed_links, robots_sitemaps, sitemap_locations
 from crawler.incremental import NOT_MODIFIED_FLAG
+from crawler.revisits import RevisitPlan
 from crawler.traps import date_in_url
 from crawler.urls import SchemePreference
 
@@ -114,33 +114,27 @@ class MinzuSpider(Spider):
         return Request(url, callback=callback, priority=priority, meta={"page_kind": kind, **meta})
 
     async def start(self) -> AsyncIterator[Request]:
+        self.crawler.stats.set_value("archive/site", self.crawler.settings.get("ARCHIVE_SITE"))
+        # Start URLs are hubs: asked for on every run, and the listings they link to with them.
         for url in self.start_urls:
-            yield self.request(url)
+            yield self.request(url, hub=True)
         for url in self.site.feeds:
             yield self.request(url, "sitemap" if "sitemap" in url else "feed")
-        # A known page is re-checked; only if it changed are its links followed (new articles on a listing),
-        # so a crawler trap archived once does not grow deeper on every run.
-        for url in self._known_pages():
-            yield self.request(url, known_page=True)
+        # Archived URLs that are due: asking for each again is how an edit or a removal is noticed. Only if
+        # one changed are its links followed, so a crawler trap archived once does not grow on every run.
+        due = [url for url in self.plan.due if self.in_scope(url)]
+        self.crawler.stats.set_value("revisit/due_queued", len(due))
+        for url in due:
+            yield self.request(url, revalidation=True)
 
-    def _known_pages(self) -> list[str]:
-        """Pages archived by earlier runs: asking for each again is how a removed article is noticed."""
-        settings = self.crawler.settings
-        if not settings.getbool("ARCHIVE_REVISIT_KNOWN_PAGES") or not settings.get("ARCHIVE_DIR"):
-            return []
-        from archive.collection import database_path
-        from archive.db.prior_captures import known_page_urls, open_if_exists
-
-        db = open_if_exists(database_path(Path(settings.get("ARCHIVE_DIR"))))
-        if db is None:
-            return []
-        try:
-            urls = known_page_urls(db)
-        finally:
-            db.close()
-        in_scope = [url for url in urls if self.in_scope(url)]
-        self.crawler.stats.set_value("site/known_pages", len(in_scope))
-        return in_scope
+    @property
+    def plan(self) -> RevisitPlan:
+        """The run's revisit plan, loaded from the collection's schedule once (everything, without one)."""
+        if getattr(self, "_plan", None) is None:
+            settings = self.crawler.settings
+            wanted = settings.getbool("ARCHIVE_INCREMENTAL_ENABLED") and settings.get("ARCHIVE_DIR")
+            self._plan = RevisitPlan.load(settings) if wanted else RevisitPlan.everything()
+        return self._plan
 
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
         """Sitemaps named in robots.txt become extra seeds (what pagination misses, a sitemap may list)."""
@@ -157,24 +151,40 @@ class MinzuSpider(Spider):
         for selector in _REQUISITE_SELECTORS:
             for src in response.css(selector).getall():
                 url = _join(response, src)
-                if url:
+                if url and self._wanted(url):
                     yield self.request(url, "requisite")
         for href in feed_links(response):
             url = _join(response, href)
             if url and self.in_scope(url):
                 yield self.request(url, "feed")
-        if response.meta.get("known_page") and NOT_MODIFIED_FLAG in response.flags:
+        hub = response.meta.get("hub") or response.meta.get("listing_hub")
+        if NOT_MODIFIED_FLAG in response.flags and not hub:
             return  # unchanged since it was archived: its links were followed then, and are re-checked too
         links = [link.url for link in self.links.extract_links(response) if self.in_scope(link.url)]
         empty_run = self._empty_date_run(response, links)
+        # Listings linked from a hub are asked for on every run; so are the listings linked from a listing
+        # that shows new articles (a busy day pushes new articles past the first page).
+        shows_new = kind == "listing" and any(
+            self.site.is_article(url) and not self.plan.is_known(url) for url in links
+        )
         for url in links:
             if empty_run and date_in_url(url) is not None:
                 if empty_run >= self.crawler.settings.getint("ARCHIVE_TRAP_EMPTY_DATE_PAGES", 2):
                     self.crawler.stats.inc_value("traps/empty_date_pages")
                     continue
-                yield self.request(url, **{EMPTY_DATE_RUN_KEY: empty_run})
-            else:
+                if self._wanted(url):
+                    yield self.request(url, **{EMPTY_DATE_RUN_KEY: empty_run})
+            elif self.site.is_listing(url) and (response.meta.get("hub") or shows_new):
+                yield self.request(url, listing_hub=True)
+            elif self._wanted(url):
                 yield self.request(url)
+
+    def _wanted(self, url: str) -> bool:
+        """New, or due in this run: a known URL that is not due is left for a later run."""
+        if self.plan.wants(url):
+            return True
+        self.crawler.stats.inc_value("revisit/not_due_skipped")
+        return False
 
     def _empty_date_run(self, response: Response, links: list[str]) -> int:
         """How many date pages in a row (this one included) listed no article: 0 for a page with content.
@@ -189,14 +199,14 @@ class MinzuSpider(Spider):
         """RSS or Atom: each item's link is a page to archive (new articles show up here first)."""
         self.crawler.stats.inc_value("site/pages/feed")
         for url in feed_item_links(response):
-            if self.in_scope(url):
+            if self.in_scope(url) and self._wanted(url):
                 yield self.request(url)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         """A sitemap index leads to sitemaps; a sitemap lists pages."""
         self.crawler.stats.inc_value("site/pages/sitemap")
         for url, is_index in sitemap_locations(response):
-            if self.in_scope(url):
+            if self.in_scope(url) and (is_index or self._wanted(url)):
                 yield self.request(url, "sitemap" if is_index else None)
 
 
