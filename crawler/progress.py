@@ -7,6 +7,7 @@ tqdm draws it; the figures come from Scrapy's own statistics, so nothing here re
 
 from __future__ import annotations
 
+import shutil
 import sys
 from typing import Any
 
@@ -53,9 +54,19 @@ class CrawlProgress:
         return extension
 
     def spider_opened(self, spider: Any) -> None:
-        self.bar = tqdm(desc="crawl", unit=" responses", dynamic_ncols=True, leave=False, file=sys.stderr)
+        # A terminal that reports no size (0 x 0, e.g. a pseudo-terminal nobody sized) gets 100 x 20:
+        # tqdm would otherwise draw nothing at all.
+        size = shutil.get_terminal_size((100, 20))
+        self.bar = tqdm(
+            desc="crawl",
+            unit=" responses",
+            ncols=size.columns,
+            nrows=size.lines or 20,
+            leave=False,
+            file=sys.stderr,
+        )
         self.loop = task.LoopingCall(self.refresh)
-        self.loop.start(REFRESH_SECONDS, now=False)
+        self.loop.start(REFRESH_SECONDS, now=True)
 
     def refresh(self) -> None:
         if self.bar is None or self.crawler.stats is None:
