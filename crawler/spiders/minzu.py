@@ -1,4 +1,4 @@
-"""The minzu-archive spider: a site (the default site definition unless told otherwise), its articles and all around them.
+"""The minzu-archive spider: one site's articles and everything around them.
 
 What to crawl comes from a :class:`archive.sites.SiteDefinition` (the ``ARCHIVE_SITE`` setting; the default
 site otherwise): start URLs, scope, and the URL shapes of articles and listings. From
