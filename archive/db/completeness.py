@@ -581,7 +581,9 @@ def _run_figures(db: Database) -> tuple[RunFigures, ...]:
         )
     for run_id, (file_count, warc_bytes) in sorted(files.items(), key=lambda item: str(item[0])):
         # Files whose warcinfo names a run without a crawl_runs row, or no warcinfo at all.
-        runs.append(RunFigures(run_id, None, None, None, int(captures.get(run_id, 0)), file_count, warc_bytes))
+        runs.append(
+            RunFigures(run_id, None, None, None, int(captures.get(run_id, 0)), file_count, warc_bytes)
+        )
     return tuple(runs)
 
 
