@@ -17,8 +17,9 @@ from archive.db.completeness import CompletenessReport, completeness_line
 from archive.sites import get_site
 
 WIDTH = 720
-# Past this many days, captures are drawn per month: a column per day would be thinner than a pixel.
-MAX_DAY_COLUMNS = 120
+# Past this many days, captures are drawn per month (then per year): columns thinner than a few pixels
+# cannot be told apart.
+MAX_COLUMNS = 120
 _LABEL_CHARS = 28
 _MAX_LABEL_PX = 260
 _MAX_COLUMN_PX = 48
@@ -197,8 +198,8 @@ def _text_px(text: str) -> int:
 
 
 def _captures_chart(per_day: dict[str, int]) -> str:
-    """Captures per day, every day of the span shown (a quiet day is a gap, not skipped); per month
-    when the span is too long for a column per day."""
+    """Captures per day, every day of the span shown (a quiet day is a gap, not skipped); per month or per
+    year when the span is too long for a column per day (or per month)."""
     try:
         days = [dt.date.fromisoformat(day) for day in per_day]
     except ValueError:  # a capture without a usable WARC-Date: draw what is there, in order
@@ -206,18 +207,23 @@ def _captures_chart(per_day: dict[str, int]) -> str:
     if not days:
         return column_chart([])
     first, last = min(days), max(days)
-    if (last - first).days < MAX_DAY_COLUMNS:
-        span = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    if (last - first).days < MAX_COLUMNS:
+        span = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
         return column_chart([(day.isoformat(), per_day.get(day.isoformat(), 0)) for day in span])
-    per_month: dict[str, int] = {}
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if months <= MAX_COLUMNS:
+        names = [
+            f"{first.year + (first.month - 1 + n) // 12:04d}-{(first.month - 1 + n) % 12 + 1:02d}"
+            for n in range(months)
+        ]
+        width = 7
+    else:
+        names = [f"{year:04d}" for year in range(first.year, last.year + 1)]
+        width = 4
+    totals = dict.fromkeys(names, 0)
     for day, count in per_day.items():
-        per_month[day[:7]] = per_month.get(day[:7], 0) + count
-    months = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return column_chart([(name, per_month.get(name, 0)) for name in months])
+        totals[day[:width]] += count
+    return column_chart(list(totals.items()))
 
 
 def _years_filled(year_counts: dict[str, int]) -> list[tuple[str, int]]:
@@ -261,6 +267,11 @@ def _bytes(count: int) -> str:
     return str(count)
 
 
+def _when(stamp: str | None) -> str:
+    """``2026-12-02T15:38:33.262790+00:00`` -> ``2026-12-02 15:38:33`` (all stamps are UTC)."""
+    return (stamp or "")[:19].replace("T", " ")
+
+
 def _runs_table(report: CompletenessReport) -> str:
     head = "<tr><th>run</th><th>started</th><th>finished</th><th>end</th><th>captures</th><th>WARC files</th><th>bytes</th><th>failures</th></tr>"
     rows = []
@@ -268,7 +279,7 @@ def _runs_table(report: CompletenessReport) -> str:
         failures = ", ".join(f"{kind} {count}" for kind, count in run.failures.items()) or "none"
         rows.append(
             f"<tr><td><code>{escape(run.run_id or 'no warcinfo')}</code></td>"
-            f"<td>{escape(run.started or '')}</td><td>{escape(run.finished or '')}</td>"
+            f"<td>{escape(_when(run.started))}</td><td>{escape(_when(run.finished))}</td>"
             f"<td>{escape(run.finish_reason or 'no end-of-run record')}</td>"
             f'<td class="n">{run.captures:,}</td><td class="n">{run.warc_files:,}</td>'
             f'<td class="n">{escape(_bytes(run.warc_bytes))}</td><td>{escape(failures)}</td></tr>'

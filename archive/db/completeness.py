@@ -16,7 +16,8 @@ The rules, each a decision an archivist would otherwise have to guess:
 - It is *gone* when its newest capture is a 404 or 410: the site removed it (older copies stay).
 - Never-fetched URLs on another host are *out of scope*, those the archived robots.txt disallows are
   *excluded*; neither is missing. The rest are *missing*, each with the reason.
-- An image is *referenced* when it is an ``<img>`` of an archived article's newest ``ok`` extraction, and
+- An image is *referenced* when it is an ``<img>`` of the newest ``ok`` extraction of a found article
+  (archived, or gone with an older copy kept), and
   *captured* when some capture of it holds bytes (a 2xx response or resource with a payload, or a 2xx
   revisit of one).
 
@@ -32,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from protego import Protego
 from sqlite_utils import Database
@@ -335,7 +337,10 @@ def completeness_report(
     for url in _found_article_urls(db, archive, site, seeds):
         articles.add(url)
     articles.decide()
-    images = _image_verdicts(archive, scope, robots, articles.archived_own)
+    # Every article with an archived copy: a page the site removed since keeps its images in the archive.
+    images = _image_verdicts(
+        archive, scope, robots, sorted(key for key in articles.urls if key in archive.ok)
+    )
     return CompletenessReport(
         site=site.name,
         as_of=db.execute("SELECT max(fetched_at) FROM captures").fetchone()[0],
@@ -382,7 +387,7 @@ def _found_article_urls(db: Database, archive: _Archive, site: SiteDefinition, s
     linked = (url for (url,) in db.execute("SELECT DISTINCT url FROM links"))
     captured = (latest.url for latest in archive.latest.values())
     candidates = {url for source in (linked, seeds, captured) for url in source}
-    return sorted(url for url in candidates if site.is_article(url))
+    return sorted(url for url in candidates if site.is_article(url) or site.is_article(unquote(url)))
 
 
 class _ArticleVerdicts:
