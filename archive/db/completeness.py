@@ -50,15 +50,15 @@ UNDATED = "undated"
 
 _CAPTURE_TYPES = "('response', 'revisit', 'resource')"
 
-# The newest capture of every URL key, with the extraction status of that capture (NULL if none).
+# The newest capture of every URL key. (Joining each to its extraction here doubles the time: the few
+# extractions that are not ok are looked up apart.)
 _LATEST_SQL = f"""
-SELECT key, url, status, record_type, location, article_status FROM (
-    SELECT coalesce(c.url_key, c.url) AS key, c.url, c.status, c.record_type, c.location,
-           a.status AS article_status,
-           row_number() OVER (PARTITION BY coalesce(c.url_key, c.url)
-                              ORDER BY c.fetched_at DESC, c.record_id DESC) AS rank
-    FROM captures c LEFT JOIN articles a ON a.capture_id = c.record_id
-    WHERE c.record_type IN {_CAPTURE_TYPES})
+SELECT key, url, status, record_type, location, record_id FROM (
+    SELECT coalesce(url_key, url) AS key, url, status, record_type, location, record_id,
+           row_number() OVER (PARTITION BY coalesce(url_key, url)
+                              ORDER BY fetched_at DESC, record_id DESC) AS rank
+    FROM captures
+    WHERE record_type IN {_CAPTURE_TYPES})
 WHERE rank = 1"""
 
 # Keys with a capture that holds bytes: a 2xx response (a resource has no status) with a non-empty
@@ -209,7 +209,7 @@ class _Latest:
     status: int | None
     record_type: str
     location: str | None
-    article_status: str | None
+    article_status: str | None  # of this capture's extraction when it is not ok (None: ok, or none)
 
 
 class _Archive:
@@ -219,8 +219,9 @@ class _Archive:
         self.db = db
         self.keys_by_url: dict[str, str] = {}
         self.latest: dict[str, _Latest] = {}
-        for key, url, status, record_type, location, article_status in db.execute(_LATEST_SQL):
-            self.latest[key] = _Latest(url, status, record_type, location, article_status)
+        not_ok = dict(db.execute("SELECT capture_id, status FROM articles WHERE status <> 'ok'").fetchall())
+        for key, url, status, record_type, location, record_id in db.execute(_LATEST_SQL):
+            self.latest[key] = _Latest(url, status, record_type, location, not_ok.get(record_id))
         for url, key in db.execute("SELECT DISTINCT url, coalesce(url_key, url) FROM captures"):
             self.keys_by_url[url] = key
         self.with_payload = {key for (key,) in db.execute(_PAYLOAD_SQL)}
@@ -462,7 +463,7 @@ def _stale_reason(latest: _Latest) -> str | None:
     status = latest.status
     if status is not None and status >= 400:
         return f"newest fetch answered HTTP {status}"
-    if latest.record_type != "revisit" and latest.article_status not in (None, "ok"):
+    if latest.record_type != "revisit" and latest.article_status is not None:
         return f"newest extraction {latest.article_status}"
     return None
 
