@@ -16,7 +16,7 @@ import pytest
 
 from archive.db.completeness import CompletenessReport, completeness_line, completeness_report
 from archive.db.record_rows import url_key
-from archive.db.schema import open_for_reading
+from archive.db.schema import open_archive, open_for_reading
 from sitemodel.content import build_site
 from tests.conftest import ORIGIN, SEED_URL, CrawledCollection, cli
 
@@ -276,3 +276,11 @@ def test_html_report_is_self_contained(damaged: Damaged, tmp_path: Path) -> None
     assert sum(1 for tag, _ in parser.tags if tag == "svg") == 5
     embedded = page.split('id="completeness-json">', 1)[1].split("</script>", 1)[0]
     assert json.loads(embedded)["articles_missing"] == [damaged.removed_article]
+
+
+def test_an_archive_without_articles_is_not_complete(tmp_path: Path) -> None:
+    open_archive(tmp_path / "archive.db").close()
+    empty = _report(tmp_path)
+    assert (empty.articles_found, empty.complete) == (0, False)
+    assert completeness_line(empty) == "INCOMPLETE: no article found in the archive"
+    assert cli("report", str(tmp_path), check=False).returncode == 3

@@ -162,7 +162,9 @@ class CompletenessReport:
 
     @property
     def complete(self) -> bool:
-        return not self.articles_missing and not self.images_missing
+        """Nothing missing, and something there: an archive in which no article was found is no evidence
+        of a complete crawl (wrong site definition, a crawl that fetched nothing)."""
+        return self.articles_found > 0 and not self.articles_missing and not self.images_missing
 
     def as_json(self) -> dict[str, Any]:
         """The JSON form: missing articles as a list of URLs, with the reasons beside it."""
@@ -178,7 +180,9 @@ def completeness_line(report: CompletenessReport) -> str:
     """One line for a crawl summary or a cron mail: the verdict first, then the counts behind it."""
     articles_expected = report.articles_archived + len(report.articles_missing)
     images_expected = report.images_captured + len(report.images_missing)
-    if report.complete:
+    if report.articles_found == 0:
+        line = "INCOMPLETE: no article found in the archive"
+    elif report.complete:
         line = (
             f"complete: {report.articles_archived}/{articles_expected} articles, "
             f"{report.images_captured}/{images_expected} images"

@@ -41,8 +41,9 @@ def report(collection: Path, as_json: bool, html_path: Path | None) -> None:
 
     The first line is the verdict, e.g. "complete: 40/40 articles, 75/75 images".
 
-    Exit status: 0 when nothing is missing, 3 when any article or image is missing (so cron and
-    schedulers notice), 1 when the archive cannot be read.
+    Exit status: 0 when nothing is missing, 3 when any article or image is missing or no article was
+    found at all (so cron and schedulers notice), 1 when the archive cannot be read or the HTML file
+    cannot be written.
     """
     from archive.db.completeness import completeness_line, completeness_report
     from cli.commands.reading import open_for_command
@@ -56,7 +57,10 @@ def report(collection: Path, as_json: bool, html_path: Path | None) -> None:
     if html_path is not None:
         from exports.report_html import write_report_html
 
-        write_report_html(found, html_path)
+        try:
+            write_report_html(found, html_path)
+        except OSError as error:
+            raise click.ClickException(f"cannot write {html_path}: {error}") from error
     if as_json:
         print_json(found.as_json())
     else:
