@@ -284,3 +284,16 @@ def test_an_archive_without_articles_is_not_complete(tmp_path: Path) -> None:
     assert (empty.articles_found, empty.complete) == (0, False)
     assert completeness_line(empty) == "INCOMPLETE: no article found in the archive"
     assert cli("report", str(tmp_path), check=False).returncode == 3
+
+
+def test_without_the_warc_files_robots_txt_cannot_excuse_a_url(damaged: Damaged) -> None:
+    db = open_for_reading(damaged.path / "archive.db")
+    try:
+        report = completeness_report(db)  # no WARC folder: the archived robots.txt cannot be read
+    finally:
+        db.close()
+    assert report.articles_excluded == ()
+    assert (ORIGIN + "/admin/show-case-5.html", "not fetched") in [
+        (a.url, a.reason) for a in report.articles_missing
+    ]
+    assert report.robots == "not checked: no WARC folder given"

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from protego import Protego
 from sqlite_utils import Database
@@ -41,7 +41,7 @@ from sqlite_utils import Database
 from archive.db.record_rows import url_key
 from archive.sites import DEFAULT_SITE, SiteDefinition
 from archive.warc.payload import record_http_payload
-from archive.warc.reader import read_record_at, resolve_warc_path
+from archive.warc.reader import WarcReadError, read_record_at, resolve_warc_path
 
 GONE_STATUSES = frozenset({404, 410})
 MAX_REDIRECT_HOPS = 5
@@ -293,28 +293,37 @@ class _Robots:
     def disallows(self, url: str, key: str) -> bool:
         host = _host_of(key)
         if host not in self.rules:
-            self.rules[host] = self._load(host)
+            self.rules[host] = self._load(host, urlsplit(url).hostname or host)
         found = self.rules[host]
         return found is not None and not found[0].can_fetch(url, found[1])
 
-    def _load(self, host: str) -> tuple[Protego, str] | None:
+    def _load(self, host: str, shown_host: str) -> tuple[Protego, str] | None:
+        """The rules of the host's newest robots.txt; None when there are none to obey (never archived,
+        or its newest answer was not a 200 or 304: a missing robots.txt allows everything)."""
         if self.warc_dir is None:
+            return None
+        robots_key = f"{host})/robots.txt"
+        latest = self.archive.latest.get(robots_key)
+        if latest is None:
+            self.problems.append(f"no robots.txt archived for {shown_host}")
+            return None
+        if latest.status not in (200, 304):
             return None
         row = self.archive.db.execute(
             "SELECT c.warc_filename, c.warc_offset, c.url, r.user_agent FROM captures c "
             "LEFT JOIN requests r ON r.record_id = c.request_record_id "
             "WHERE c.url_key = ? AND c.record_type = 'response' AND c.status = 200 "
             "ORDER BY c.fetched_at DESC, c.record_id DESC LIMIT 1",
-            [f"{host})/robots.txt"],
+            [robots_key],
         ).fetchone()
         if row is None:
-            self.problems.append(f"no robots.txt archived for {host}")
+            self.problems.append(f"robots.txt of {shown_host} has no archived body")
             return None
         filename, offset, url, user_agent = row
         try:
             record = read_record_at(resolve_warc_path(self.warc_dir, filename), offset)
             text = record_http_payload(record).decode("utf-8", errors="replace")
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, WarcReadError) as error:
             self.problems.append(f"{url} unreadable: {error}")
             return None
         return Protego.parse(text), user_agent or "*"
