@@ -15,6 +15,7 @@ from cli.commands.extract import extract
 from cli.commands.history import history
 from cli.commands.reading import search, show
 from cli.commands.rebuild import rebuild
+from cli.commands.report import report
 from cli.commands.serve import serve
 from cli.commands.warc_tools import check, replay
 
@@ -25,7 +26,7 @@ def cli() -> None:
     """Archive the website of 《中国民族》 magazine into WARC files and a searchable SQLite archive."""
 
 
-for command in (demo, crawl, search, show, history, extract, serve, export, check, replay, rebuild):
+for command in (demo, crawl, search, show, history, extract, serve, export, check, replay, rebuild, report):
     cli.add_command(command)
 
 
