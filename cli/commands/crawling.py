@@ -117,6 +117,18 @@ def _revisit_lines(collection: Path, stats: dict[str, Any], as_of: str | None) -
     return lines
 
 
+def _completeness(db: Any, collection: Path, stats: dict[str, Any]) -> None:
+    """The summary ends with the verdict on the whole collection: what was found and is not archived."""
+    from archive.db.completeness import completeness_line, completeness_report
+    from archive.sites import get_site
+
+    site = get_site(stats.get("archive/site") or None)
+    report = completeness_report(db, site=site, warc_dir=collection / "archive")
+    click.echo(f"\n{completeness_line(report)}")
+    if not report.complete:
+        click.echo(f"  the missing URLs: minzu-archive report {collection} (--json, --html FILE)")
+
+
 def _crawl_report(
     collection: Path, stats: dict[str, Any], seconds: float, seed_url: str | None, as_of: str | None = None
 ) -> None:
@@ -149,6 +161,7 @@ def _crawl_report(
             brief["images"] = row["images"]
             brief["boilerplate"] = [b["kind"] for b in row["boilerplate"]]
             print_json(brief)
+    _completeness(db, collection, stats)
 
 
 @click.command()
