@@ -19,7 +19,7 @@ import lxml.html
 import pytest
 
 from sitemodel import build_site
-from sitemodel.content import _build_version_one
+from sitemodel.catalog import build_catalog
 from sitemodel.seed import load_seed, seed_text_path
 from sitemodel.server import SiteModel, accepts_gzip, start_site_model
 
