@@ -6,8 +6,8 @@ our guess. Article pages are the contract between the model and extraction: chan
 the extraction rules. NBSP is written as ``&nbsp;`` (what a CMS editor emits, and GB2312 has no NBSP).
 
 Links are relative (so a crawl begun at ``https://`` stays there), except where ``Options.http_links`` puts
-the absolute ``http://`` form of a page, as old CMS templates do: the footer's 网站首页 on every page and
-the home page's 推荐阅读 link to the seed. Listing pages show a window of at most ten page numbers around the
+the absolute ``http://`` form of a page, as old CMS templates do: the navigation's 首页 on every page and
+the home page's 推荐阅读 link to the seed (in its 专题 block). Listing pages show a window of at most ten page numbers around the
 current one plus 首页 / 上一页 / 下一页 / 尾页, the pager of many Chinese CMSs (PHPCMS among them); that the real
 site pages this way is a guess.
 """
@@ -152,7 +152,7 @@ def render_home(site: Site) -> str:
     seed = site.entry(1616)
     seed_title = esc(seed.title) if seed else "旧版文章"
     recommended = (
-        f' <div class="tuijian"><h3>推荐阅读</h3><a href="{ORIGIN}{trouble.old_url_target}">{seed_title}</a></div>\n'
+        f'\n  <a href="{ORIGIN}{trouble.old_url_target}">推荐阅读:{seed_title}</a>'
         if seed and site.options.http_links
         else ""
     )
@@ -166,8 +166,8 @@ def render_home(site: Site) -> str:
 {chr(10).join(boxes)}
  <div class="special"><a href="{href(trouble.topic_path)}">民族团结进步专题</a>
   <a href="{trouble.calendar_start}">往期回顾</a>
-  <a href="{esc(trouble.old_url)}">{seed_title}(旧版链接)</a></div>
-{recommended} <div class="links"><h3>友情链接</h3>{friend_links}</div>
+  <a href="{esc(trouble.old_url)}">{seed_title}(旧版链接)</a>{recommended}</div>
+ <div class="links"><h3>友情链接</h3>{friend_links}</div>
  <div class="login"><a href="{trouble.disallowed_path}">管理登录</a></div>
 </div>"""
     feed = f'<link rel="alternate" type="application/rss+xml" title="{SITE_NAME}" href="{FEED_PATH}">\n'
@@ -227,7 +227,7 @@ def _page(
     site: Site, title: str | None, main: str, description: str, charset: str = "utf-8", head_extra: str = ""
 ) -> str:
     full_title = f"{esc(title)}_{SITE_NAME}" if title else SITE_NAME
-    home = f'<a href="{ORIGIN}/">网站首页</a> ' if site.options.http_links else ""
+    home = f"{ORIGIN}/" if site.options.http_links else "/"
     nav = "".join(f'<li><a href="{c.listing_path(1)}">{esc(c.name)}</a></li>' for c in site.channels)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="{charset}">
@@ -235,8 +235,8 @@ def _page(
 <meta name="keywords" content="{KEYWORDS}"><meta name="description" content="{esc(description)}">
 {head_extra}</head><body>
 <div class="header"><a href="/"><img src="{site.logo_path}" alt="{SITE_NAME}"></a>
-  <ul class="nav"><li><a href="/">首页</a></li>{nav}</ul></div>
+  <ul class="nav"><li><a href="{home}">首页</a></li>{nav}</ul></div>
 {main}
-<div class="footer"><p>{home}版权所有 中国民族杂志社 京ICP备XXXXXXXX号</p><p>地址:北京市东城区和平里北街14号 邮编:100013</p></div>
+<div class="footer"><p>版权所有 中国民族杂志社 京ICP备XXXXXXXX号</p><p>地址:北京市东城区和平里北街14号 邮编:100013</p></div>
 </body></html>
 """

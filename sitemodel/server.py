@@ -25,6 +25,7 @@ import gzip
 import hashlib
 import socket
 import ssl
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -125,8 +126,6 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that hangs up or fails a TLS handshake is normal on a crawl; anything else is shown."""
-        import sys
-
         if not isinstance(sys.exc_info()[1], (ssl.SSLError, ConnectionError, TimeoutError)):
             super().handle_error(request, client_address)  # type: ignore[arg-type]
 
