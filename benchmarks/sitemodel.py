@@ -1,6 +1,6 @@
 """How fast the site model serves and how much memory it holds as the site grows.
 
-    python -m benchmarks.sitemodel [--sizes 250 10000] [--clients 4] [--quick]
+    python -m benchmarks.sitemodel [--sizes 250 10000] [--clients 4] [--repetitions 3] [--quick]
 
 For each size a fresh model runs in a child process (``python -m sitemodel --articles N --slow 0``) and
 this process plays a crawler: ``--clients`` threads, each on one keep-alive connection, fetch every article
@@ -8,7 +8,7 @@ page, every image and every listing page of the site once, first over http (abso
 through the proxy), then over https (a CONNECT tunnel per connection, the certificate verified against the
 model's CA). The baseline, in the same run, is a static server on the same ``http.server`` stack answering
 every request with the same 10 KB page: what the threading server costs before the model generates
-anything. Each scheme gets a fresh model. Memory is the model process's resident set after it started
+anything. Every pass gets a fresh server; the three take turns in rotated order in each repetition. Memory is the model process's resident set after it started
 (index built) and its peak after serving the whole site; CPU is the model process's own user+system time
 while serving. Errors are answers >= 500: the model's flaky page answers 500 once, by design.
 """
@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from benchmarks.common import REPO, machine_line
+from benchmarks.common import REPO, machine_line, paired_ratios, row, table_header
 
 HOST = "www.56-china.com.cn"
 STATIC_BODY = b"<html><body>" + b"x" * 10_000 + b"</body></html>"
+VARIANTS = ["static", "http", "https"]  # served in rotated order within each repetition
 
 
 @dataclass(frozen=True)
@@ -174,42 +175,61 @@ def static_child() -> None:
     server.serve_forever()
 
 
-def measure(size: int, clients: int) -> list[str]:
-    """Each scheme against a fresh model, so neither profits from the other's warm article cache."""
-    paths = site_paths(size)
-    rows, memory_rows = [], []
-    for scheme in ("http", "https"):
-        process, port, ca, startup = start_child(["-m", "sitemodel", "--articles", str(size), "--slow", "0"])
-        try:
-            start_memory = _memory_mib(process.pid)
-            context = ssl.create_default_context(cafile=ca) if scheme == "https" else None
-            run = fetch_all(scheme, process.pid, port, paths, clients, context)
-            memory = _memory_mib(process.pid)
-        finally:
-            stop_child(process)
-        rows.append(
-            f"| {size} | model, {run.label} | {run.requests} | {run.rate:.0f} | "
-            f"{run.body_bytes / run.seconds / 2**20:.1f} | {run.server_cpu / run.requests * 1000:.2f} | "
-            f"{run.errors} |"
-        )
-        memory_rows.append(
-            f"| {size} | model memory ({scheme}) | started in {startup:.1f} s | RSS {start_memory['VmRSS']:.0f} MiB "
-            f"after start, peak {memory['VmHWM']:.0f} MiB after serving the whole site | | | |"
-        )
-    return rows + memory_rows
+@dataclass(frozen=True)
+class Round:
+    """One variant served the whole site once: the client's view and the server process's accounts."""
+
+    served: Served
+    startup: float
+    rss_start: float
+    rss_peak: float
 
 
-def baseline(size: int, clients: int) -> str:
-    paths = site_paths(size)
-    process, port, _, _ = start_child(["-m", "benchmarks.sitemodel", "--static-child"])
+def serve_once(variant: str, size: int, clients: int, paths: Sequence[str]) -> Round:
+    """A fresh server child for one pass over the site (a model never profits from a warm cache)."""
+    if variant == "static":
+        args = ["-m", "benchmarks.sitemodel", "--static-child"]
+    else:
+        args = ["-m", "sitemodel", "--articles", str(size), "--slow", "0"]
+    process, port, ca, startup = start_child(args)
     try:
-        run = fetch_all("static", process.pid, port, paths, clients, None)
+        start_memory = _memory_mib(process.pid)
+        context = ssl.create_default_context(cafile=ca) if variant == "https" else None
+        served = fetch_all(variant, process.pid, port, paths, clients, context)
+        memory = _memory_mib(process.pid)
     finally:
         stop_child(process)
-    return (
-        f"| {size} | baseline: static 10 KB page, http | {run.requests} | {run.rate:.0f} | "
-        f"{run.body_bytes / run.seconds / 2**20:.1f} | {run.server_cpu / run.requests * 1000:.2f} | {run.errors} |"
-    )
+    return Round(served, startup, start_memory["VmRSS"], memory["VmHWM"])
+
+
+def measure(size: int, clients: int, repetitions: int) -> list[str]:
+    paths = site_paths(size)
+    rounds: dict[str, list[Round]] = {name: [] for name in VARIANTS}
+    for repetition in range(repetitions):
+        shift = repetition % len(VARIANTS)
+        for variant in VARIANTS[shift:] + VARIANTS[:shift]:
+            rounds[variant].append(serve_once(variant, size, clients, paths))
+    rate = {name: [r.served.rate for r in runs] for name, runs in rounds.items()}
+    lines = [table_header(f"{size} articles: {len(paths)} requests per pass, {clients} clients")]
+    for name, label in (
+        ("static", "baseline: static 10 KB page"),
+        ("http", "model, http"),
+        ("https", "model, https"),
+    ):
+        lines.append(row(f"{label}: requests/s", rate[name], "req/s", 0))
+    for name in ("http", "https"):
+        ratios = paired_ratios(rate[name], rate["static"])
+        lines.append(row(f"model {name} / baseline (paired)", ratios, "x", 2))
+    for name in VARIANTS:
+        cpu = [r.served.server_cpu / r.served.requests * 1000 for r in rounds[name]]
+        lines.append(row(f"server CPU per request, {name}", cpu, "ms", 2))
+    model_rounds = rounds["http"] + rounds["https"]
+    lines.append(row("model start (index built, port open)", [r.startup for r in model_rounds], "s", 1))
+    lines.append(row("model RSS after start", [r.rss_start for r in model_rounds], "MiB", 0))
+    lines.append(row("model peak RSS after serving the site", [r.rss_peak for r in model_rounds], "MiB", 0))
+    errors = sum(r.served.errors for runs in rounds.values() for r in runs)
+    lines.append(f"answers >= 500 or failed requests: {errors} (the flaky page answers 500 once per model)")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,19 +238,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[250, 10_000])
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--quick", action="store_true", help="small sites only: a smoke run, not figures")
+    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="small sites, one repetition: a smoke run")
     parser.add_argument("--static-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.static_child:
         static_child()
         return 0
-    sizes = [250, 1000] if args.quick else args.sizes
-    print(f"Site model serving rate ({machine_line()}), {args.clients} concurrent keep-alive clients")
-    print("| articles | server | requests | requests/s | MiB/s | server CPU ms/request | errors |")
-    print("|---|---|---|---|---|---|---|")
+    sizes, repetitions = ([250, 1000], 1) if args.quick else (args.sizes, args.repetitions)
+    print(f"Site model serving rate and memory ({machine_line()})")
     for size in sizes:
-        print(baseline(size, args.clients), flush=True)
-        for line in measure(size, args.clients):
+        for line in measure(size, args.clients, repetitions):
             print(line, flush=True)
     return 0
 

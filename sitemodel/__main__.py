@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> None:
             sitemap=args.sitemap,
             refused_image=args.refused_image,
             http_links=args.http_links,
+            keep_log=False,  # nobody reads the request log of a separate process
         )
     except ValueError as error:
         parser.error(str(error))

@@ -304,6 +304,11 @@ class Site:
             for c in channels
         }
         self._later_order = {c.catid: sorted(self._by_channel[c.catid], key=_order) for c in channels}
+        self._newest_change = max((e.modified for e in entries), default="2014-01-01")
+        self._channel_change = {
+            catid: max((e.modified for e in rows), default=self._newest_change)
+            for catid, rows in self._by_channel.items()
+        }
         self._by_month: dict[str, list[Entry]] = {}
         for entry in entries:
             self._by_month.setdefault(entry.date[:7], []).append(entry)
@@ -368,9 +373,14 @@ class Site:
         return tuple(self._by_month.get(prefix, ()))
 
     def newest_modified(self, entries: Sequence[Entry] | None = None) -> str:
-        """Day of the latest change among ``entries`` (default: the whole site)."""
-        pool = self.entries if entries is None else entries
-        return max((e.modified for e in pool), default="2014-01-01")
+        """Day of the latest change among ``entries`` (default: the whole site, precomputed)."""
+        if entries is None:
+            return self._newest_change
+        return max((e.modified for e in entries), default="2014-01-01")
+
+    def channel_modified(self, channel: Channel) -> str:
+        """Day of the latest change in a channel: its listing pages' Last-Modified."""
+        return self._channel_change.get(channel.catid, self._newest_change)
 
     def listing_paths(self) -> tuple[str, ...]:
         return tuple(c.listing_path(p) for c in self.channels for p in range(1, self.page_count(c) + 1))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from functools import lru_cache
 from urllib.parse import quote
 
 from sitemodel.model import ORIGIN, Article, Channel, Entry, Site
@@ -81,6 +82,7 @@ def _render_block_lines(article: Article) -> list[str]:
     return lines
 
 
+@lru_cache(maxsize=8)
 def _render_subscription(site: Site) -> str:
     """The 欢迎订阅 block: first line bold, the attachment line linked, the last line the closing image's alt."""
     *lines, closing = site.subscription_lines

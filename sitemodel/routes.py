@@ -133,7 +133,7 @@ class Router:
         channel = self.site.channel(catid)
         if channel is None or not 1 <= page <= self.site.page_count(channel):
             return self._error(404, "Not Found")
-        newest = dt.date.fromisoformat(self.site.newest_modified(self.site.channel_entries(channel)))
+        newest = dt.date.fromisoformat(self.site.channel_modified(channel))
         reply = self._html(pages.render_listing(self.site, channel, page), newest)
         return dataclasses.replace(reply, chunked=True)
 

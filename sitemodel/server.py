@@ -108,10 +108,17 @@ def _not_modified_since(if_modified_since: str, last_modified: date) -> bool:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], router: Router, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        router: Router,
+        tls: ssl.SSLContext | None = None,
+        keep_log: bool = True,
+    ) -> None:
         super().__init__(address, _Handler)
         self.router = router
         self.tls = tls
+        self.keep_log = keep_log
         self.tunnels = 0
         self.log: list[ServedRequest] = []
         self.log_lock = threading.Lock()
@@ -154,6 +161,8 @@ class _Server(ThreadingHTTPServer):
                 pass
 
     def record(self, entry: ServedRequest) -> None:
+        if not self.keep_log:
+            return
         with self.log_lock:
             self.log.append(entry)
 
@@ -428,12 +437,16 @@ def start_site_model(
     sitemap: bool = False,
     refused_image: bool = True,
     http_links: bool = True,
+    keep_log: bool = True,
 ) -> SiteModel:
     """Serve ``version`` of a site of ``articles`` articles on ``host:port`` (0 picks a free port).
 
     The switches are described in ``sitemodel.model.Options``; ``https=False`` refuses CONNECT (502).
+    ``keep_log=False`` leaves ``requests`` empty: the log holds about 1 KB per request (headers included),
+    the one part of the model that grows with use, which a long-running server has no reader for.
     """
     site = build_site(version, articles, refused_image=refused_image, http_links=http_links, sitemap=sitemap)
     tls = TlsIdentity(HOST) if https else None
-    server = _Server((host, port), Router(site, slow_seconds=slow_seconds), tls.context if tls else None)
+    router = Router(site, slow_seconds=slow_seconds)
+    server = _Server((host, port), router, tls.context if tls else None, keep_log=keep_log)
     return SiteModel(server, site, tls)

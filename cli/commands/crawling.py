@@ -96,13 +96,20 @@ def _crawl_report(collection: Path, stats: dict[str, Any], seconds: float, seed_
 @click.option(
     "--site-version", type=int, default=1, show_default=True, help="Which version of the site model."
 )
+@click.option(
+    "--articles",
+    type=click.IntRange(min=10),
+    default=40,
+    show_default=True,
+    help="How many articles the site model holds.",
+)
 @click.option("--resume", is_flag=True, help="Continue the collection's last run if it did not finish.")
-def demo(collection: Path, site_version: int, resume: bool) -> None:
+def demo(collection: Path, site_version: int, articles: int, resume: bool) -> None:
     """Start the site model on loopback, crawl it, and build the archive in COLLECTION."""
     from crawler.runner import DEMO_SETTINGS, run_crawl
     from sitemodel.server import start_site_model
 
-    with start_site_model(version=site_version) as model:
+    with start_site_model(version=site_version, articles=articles) as model:
         click.echo(f"Site model of {model.origin} answering as a proxy on {model.proxy_url}")
         started = time.monotonic()
         stats = _locked(
