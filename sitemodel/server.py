@@ -208,6 +208,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.server.swap_connection(self.connection, tls)
         self._tls = tls
+        self.rfile.close()  # the plain socket's files: the TLS socket owns the connection now
+        self.wfile.close()
         self.connection = self.request = tls
         self.rfile = tls.makefile("rb")
         self.wfile = tls.makefile("wb", buffering=0)
