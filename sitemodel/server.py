@@ -371,7 +371,7 @@ class SiteModel:
     """A running site model: use as a context manager, or call ``close()``.
 
     ``origin`` is the site's http origin (kept for callers that crawl over http); ``https_origin`` is what
-    the real site serves and the demo starts from. ``ca_pem`` / ``ca_path`` give the CA that signed the
+    the real site serves. ``ca_pem`` / ``ca_path`` give the CA that signed the
     model's certificate (None when started with ``https=False``).
     """
 
@@ -400,12 +400,6 @@ class SiteModel:
         """How many CONNECT tunnels to the https site were opened."""
         with self._server.log_lock:
             return self._server.tunnels
-
-    def client_ssl_context(self) -> ssl.SSLContext:
-        """A TLS client context that verifies the model's certificate."""
-        if self._tls is None:
-            raise RuntimeError("this site model was started without https")
-        return self._tls.client_context()
 
     def clear_requests(self) -> None:
         with self._server.log_lock:

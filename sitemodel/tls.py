@@ -28,11 +28,5 @@ class TlsIdentity:
         self.ca_path = self._folder / "ca.pem"
         self.ca_path.write_bytes(self.ca_pem)
 
-    def client_context(self) -> ssl.SSLContext:
-        """A client context that trusts this model's CA, for tests and benchmarks."""
-        context = ssl.create_default_context()
-        context.load_verify_locations(cadata=self.ca_pem.decode("ascii"))
-        return context
-
     def close(self) -> None:
         shutil.rmtree(self._folder, ignore_errors=True)
