@@ -1,6 +1,6 @@
 """Run every benchmark, each in its own interpreter so none inherits another's imports or caches.
 
-python -m benchmarks [--quick] [crawl] [extraction] [rebuild]
+python -m benchmarks [--quick] [crawl] [extraction] [rebuild] [sitemodel]
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 
 from benchmarks.common import REPO
 
-BENCHMARKS = ("crawl", "extraction", "rebuild")
+BENCHMARKS = ("crawl", "extraction", "rebuild", "sitemodel")
 
 
 def main(argv: list[str] | None = None) -> int:

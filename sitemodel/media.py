@@ -2,8 +2,10 @@
 
 The committed files under ``data/images`` were drawn once with Pillow (not a project dependency): six 1200×800
 JPEGs of about 130 KB each (the size of a news photo on the web, so that byte counts in the archive, such as
-what a re-crawl saves, are realistic), the logo PNG and the subscription PNG. Each article image path is served as one of the six
-photos with a JPEG comment segment (COM, marker FFFE) naming its path inserted after the start-of-image marker.
+what a re-crawl saves, are realistic), the same six scaled to 360×240 (about 9 KB each, served by sites of
+more than 40 articles so that a 10,000-article crawl stays near 1 GB of WARC), the logo PNG and the
+subscription PNG. Each article image path is served as one of the six photos with a JPEG comment segment
+(COM, marker FFFE) naming its path inserted after the start-of-image marker.
 That keeps the repository small while giving every URL distinct, still valid bytes, so payload-digest
 de-duplication in the archive is not fooled by a model shortcut. An image "replaced" in version 2 switches to
 another photo and another comment. The subscription-form PDF is written here, a one-page valid PDF 1.4.
@@ -40,18 +42,19 @@ def media_for(site: Site, path: str) -> Media | None:
         return Media(_data_file("dingyue.png"), "image/png", dt.date(2024, 1, 2))
     if path == site.attachment_path:
         return Media(subscription_form_pdf(), "application/pdf", dt.date(2024, 1, 2))
-    for article in site.articles:
-        if path in article.image_paths:
-            replaced = path in site.replaced_images
-            day = site.revised if replaced and site.revised else article.date
-            return Media(article_photo(path, replaced), "image/jpeg", dt.date.fromisoformat(day))
-    return None
+    owner = site.image_owner(path)
+    if owner is None:
+        return None
+    replaced = path in site.replaced_images
+    day = site.revised if replaced and site.revised else owner.date
+    photo = article_photo(path, replaced, small=site.photo_style == "small")
+    return Media(photo, "image/jpeg", dt.date.fromisoformat(day))
 
 
-def article_photo(path: str, replaced: bool = False) -> bytes:
+def article_photo(path: str, replaced: bool = False, small: bool = False) -> bytes:
     """A valid JPEG unique to ``path``: a committed photo plus a COM segment carrying the path."""
     index = (zlib.crc32(path.encode("utf-8")) + (1 if replaced else 0)) % PHOTO_COUNT + 1
-    photo = _data_file(f"photo{index}.jpg")
+    photo = _data_file(f"{'small' if small else 'photo'}{index}.jpg")
     note = f"sitemodel image {path}{' (replaced)' if replaced else ''}".encode()
     segment = b"\xff\xfe" + (len(note) + 2).to_bytes(2, "big") + note
     return photo[:2] + segment + photo[2:]

@@ -4,20 +4,30 @@ The real site's HTML has never been seen here, so every tag and class name below
 ``h1.title``, ``div.info``, ``div.content``, ``div.dingyue``, ``div.related``, ``ul.list``, ``div.pages``) is
 our guess. Article pages are the contract between the model and extraction: change them only together with
 the extraction rules. NBSP is written as ``&nbsp;`` (what a CMS editor emits, and GB2312 has no NBSP).
+
+Links are relative (so a crawl begun at ``https://`` stays there), except where ``Options.http_links`` puts
+the absolute ``http://`` form of a page, as old CMS templates do: the navigation's 首页 on every page and
+the home page's 推荐阅读 link to the seed (in its 专题 block). Listing pages show a window of at most ten page numbers around the
+current one plus 首页 / 上一页 / 下一页 / 尾页, the pager of many Chinese CMSs (PHPCMS among them); that the real
+site pages this way is a guess.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+from functools import lru_cache
 from urllib.parse import quote
 
-from sitemodel.model import Article, Channel, Site
+from sitemodel.model import ORIGIN, Article, Channel, Entry, Site
 
 SITE_NAME = "中国民族杂志社"
 KEYWORDS = "中国民族,民族团结,民族团结进步,铸牢中华民族共同体意识"
 CENTERED = '<p style="text-align: center;">'
 ATTACHMENT_LABEL = "订阅下载:"
+PAGER_WINDOW = 10  # page numbers shown at most
+TOPIC_LIMIT = 50  # articles on the topic page
+FEED_PATH = "/rss.xml"
 
 
 def esc(text: str) -> str:
@@ -72,6 +82,7 @@ def _render_block_lines(article: Article) -> list[str]:
     return lines
 
 
+@lru_cache(maxsize=8)
 def _render_subscription(site: Site) -> str:
     """The 欢迎订阅 block: first line bold, the attachment line linked, the last line the closing image's alt."""
     *lines, closing = site.subscription_lines
@@ -88,10 +99,10 @@ def _render_subscription(site: Site) -> str:
 
 def render_listing(site: Site, channel: Channel, page: int) -> str:
     per_page = site.per_page
-    entries = site.channel_articles(channel)[(page - 1) * per_page : page * per_page]
+    entries = site.channel_entries(channel)[(page - 1) * per_page : page * per_page]
     items = "\n".join(
-        f'  <li><a href="{a.path}" title="{esc(a.title)}">{esc(a.title)}</a><span>{a.date}</span></li>'
-        for a in entries
+        f'  <li><a href="{e.path}" title="{esc(e.title)}">{esc(e.title)}</a><span>{e.date}</span></li>'
+        for e in entries
     )
     main = f"""<div class="main">
  <div class="position">您现在所在位置:<a href="/">首页</a> &gt; <a href="{channel.listing_path(1)}">{esc(channel.name)}</a></div>
@@ -104,11 +115,17 @@ def render_listing(site: Site, channel: Channel, page: int) -> str:
     return _page(site, title, main, f"{SITE_NAME}{channel.name}栏目文章列表")
 
 
+def pager_numbers(page: int, pages: int, window: int = PAGER_WINDOW) -> range:
+    """The page numbers a pager shows: ``window`` at most, the current one fifth from the left when it can."""
+    start = min(max(1, page - window // 2 + 1), max(1, pages - window + 1))
+    return range(start, min(pages, start + window - 1) + 1)
+
+
 def _pagination(channel: Channel, page: int, pages: int) -> str:
     parts = [f'<a href="{channel.listing_path(1)}">首页</a>']
     if page > 1:
         parts.append(f'<a href="{channel.listing_path(page - 1)}">上一页</a>')
-    for n in range(1, pages + 1):
+    for n in pager_numbers(page, pages):
         parts.append(
             f'<span class="current">{n}</span>'
             if n == page
@@ -122,20 +139,25 @@ def _pagination(channel: Channel, page: int, pages: int) -> str:
 
 def render_home(site: Site) -> str:
     latest = "\n".join(
-        f'  <li><a href="{a.path}">{esc(a.title)}</a><span>{a.date}</span></li>' for a in site.latest(10)
+        f'  <li><a href="{e.path}">{esc(e.title)}</a><span>{e.date}</span></li>' for e in site.latest(10)
     )
     boxes = []
     for channel in site.channels:
         top = "".join(
-            f'<li><a href="{a.path}">{esc(a.title)}</a></li>' for a in site.channel_articles(channel)[:5]
+            f'<li><a href="{e.path}">{esc(e.title)}</a></li>' for e in site.channel_entries(channel)[:5]
         )
         boxes.append(
             f' <div class="box"><h2><a href="{channel.listing_path(1)}">{esc(channel.name)}</a>'
             f'<a class="more" href="{channel.listing_path(1)}">更多</a></h2><ul>{top}</ul></div>'
         )
     trouble = site.trouble
-    seed = site.article_by_path(trouble.old_url_target)
+    seed = site.entry(1616)
     seed_title = esc(seed.title) if seed else "旧版文章"
+    recommended = (
+        f'\n  <a href="{ORIGIN}{trouble.old_url_target}">推荐阅读:{seed_title}</a>'
+        if seed and site.options.http_links
+        else ""
+    )
     friends = [(trouble.offsite_links[0], "国家民族事务委员会")]
     friends += list(zip(trouble.private_links, ("内网办公系统", "内部邮箱"), strict=False))
     friend_links = "".join(f'<a href="{esc(url)}">{name}</a>' for url, name in friends)
@@ -146,16 +168,17 @@ def render_home(site: Site) -> str:
 {chr(10).join(boxes)}
  <div class="special"><a href="{href(trouble.topic_path)}">民族团结进步专题</a>
   <a href="{trouble.calendar_start}">往期回顾</a>
-  <a href="{esc(trouble.old_url)}">{seed_title}(旧版链接)</a></div>
+  <a href="{esc(trouble.old_url)}">{seed_title}(旧版链接)</a>{recommended}</div>
  <div class="links"><h3>友情链接</h3>{friend_links}</div>
  <div class="login"><a href="{trouble.disallowed_path}">管理登录</a></div>
 </div>"""
-    return _page(site, None, main, "《中国民族》杂志官方网站")
+    feed = f'<link rel="alternate" type="application/rss+xml" title="{SITE_NAME}" href="{FEED_PATH}">\n'
+    return _page(site, None, main, "《中国民族》杂志官方网站", head_extra=feed)
 
 
 def render_topic(site: Site) -> str:
     picked = topic_articles(site)
-    items = "".join(f'<li><a href="{a.path}">{esc(a.title)}</a><span>{a.date}</span></li>' for a in picked)
+    items = "".join(f'<li><a href="{e.path}">{esc(e.title)}</a><span>{e.date}</span></li>' for e in picked)
     main = f"""<div class="main">
  <div class="position">您现在所在位置:<a href="/">首页</a> &gt; 专题</div>
  <h1 class="title">民族团结进步专题</h1>
@@ -165,9 +188,10 @@ def render_topic(site: Site) -> str:
     return _page(site, "民族团结进步专题", main, "民族团结进步专题报道")
 
 
-def topic_articles(site: Site) -> list[Article]:
-    """Articles the topic page links to (used by tests and by ``render_topic``'s Last-Modified)."""
-    return [a for a in site.latest(len(site.articles)) if "民族团结进步" in a.title]
+def topic_articles(site: Site) -> list[Entry]:
+    """Articles the topic page links to, newest first (used by tests and for its Last-Modified)."""
+    found = (e for e in site.latest(len(site.entries)) if "民族团结进步" in e.title)
+    return [e for _, e in zip(range(TOPIC_LIMIT), found, strict=False)]
 
 
 def render_calendar(site: Site, year: int, month: int) -> str:
@@ -175,9 +199,7 @@ def render_calendar(site: Site, year: int, month: int) -> str:
     prev_month = dt.date(year, month, 1) - dt.timedelta(days=1)
     next_month = dt.date(year, month, 28) + dt.timedelta(days=4)
     prefix = f"{year:04d}-{month:02d}"
-    items = "".join(
-        f'<li><a href="{a.path}">{esc(a.title)}</a></li>' for a in site.articles if a.date.startswith(prefix)
-    )
+    items = "".join(f'<li><a href="{e.path}">{esc(e.title)}</a></li>' for e in site.entries_in_month(prefix))
     main = f"""<div class="main">
  <h1 class="title">往期回顾:{year}年{month}月</h1>
  <ul class="list">{items or "<li>本月暂无文章</li>"}</ul>
@@ -197,20 +219,25 @@ def render_error(status: int, message: str) -> str:
     )
 
 
-def robots_txt(site: Site) -> str:
-    return f"User-agent: *\nDisallow: {site.trouble.disallowed_path}\n"
+def robots_txt(site: Site, origin: str = ORIGIN) -> str:
+    """The disallowed admin path, and the sitemap index when the sitemap is switched on."""
+    text = f"User-agent: *\nDisallow: {site.trouble.disallowed_path}\n"
+    return text + (f"Sitemap: {origin}/sitemap.xml\n" if site.options.sitemap else "")
 
 
-def _page(site: Site, title: str | None, main: str, description: str, charset: str = "utf-8") -> str:
+def _page(
+    site: Site, title: str | None, main: str, description: str, charset: str = "utf-8", head_extra: str = ""
+) -> str:
     full_title = f"{esc(title)}_{SITE_NAME}" if title else SITE_NAME
+    home = f"{ORIGIN}/" if site.options.http_links else "/"
     nav = "".join(f'<li><a href="{c.listing_path(1)}">{esc(c.name)}</a></li>' for c in site.channels)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="{charset}">
 <title>{full_title}</title>
 <meta name="keywords" content="{KEYWORDS}"><meta name="description" content="{esc(description)}">
-</head><body>
+{head_extra}</head><body>
 <div class="header"><a href="/"><img src="{site.logo_path}" alt="{SITE_NAME}"></a>
-  <ul class="nav"><li><a href="/">首页</a></li>{nav}</ul></div>
+  <ul class="nav"><li><a href="{home}">首页</a></li>{nav}</ul></div>
 {main}
 <div class="footer"><p>版权所有 中国民族杂志社 京ICP备XXXXXXXX号</p><p>地址:北京市东城区和平里北街14号 邮编:100013</p></div>
 </body></html>

@@ -3,6 +3,10 @@
 Everything here is written for this project: short phrase banks about 民族团结进步创建, community life, shared
 homeland and history, combined by templates under a caller-supplied ``random.Random`` so the same seed always
 yields the same site. All characters are GBK-encodable, because one generated article is served as GBK.
+
+A headline and a body are drawn separately (``headline``, ``body``), so a site's index can hold every
+headline while bodies are generated only when a page is asked for. Headlines stay unique across a site of
+any size: when the plain templates are used up, a 副题 (subtitle) is added, and as a last resort a serial.
 """
 
 from __future__ import annotations
@@ -31,7 +35,26 @@ PLACES = (
     ("黑龙江省同江市", "同江市"),
     ("重庆市石柱土家族自治县", "石柱县"),
 )
-VILLAGES = ("石榴村", "团结村", "花果岭村", "清水湾村", "新阳社区", "和顺社区", "幸福里社区", "红旗嘎查")
+VILLAGES = (
+    "石榴村",
+    "团结村",
+    "花果岭村",
+    "清水湾村",
+    "新阳社区",
+    "和顺社区",
+    "幸福里社区",
+    "红旗嘎查",
+    "瓦窑村",
+    "金沙社区",
+    "石门坎村",
+    "向阳社区",
+    "东风嘎查",
+    "红星村",
+    "民主社区",
+    "和平村",
+    "柳溪村",
+    "白云社区",
+)
 SUBJECTS = (
     "当地党委政府",
     "县委县政府",
@@ -69,6 +92,12 @@ ACTIVITIES = (
     "“结对认亲”活动",
     "民族文化进校园活动",
     "乡村振兴帮扶项目",
+    "“三交”示范项目",
+    "民族团结进步创建“进万家”活动",
+    "各族青少年交流计划",
+    "双语人才培养工程",
+    "民族特色村寨保护项目",
+    "“民族团结一家亲”联谊活动",
 )
 QUOTES = (
     "现在日子越过越红火,大家心里都亮堂",
@@ -105,9 +134,31 @@ HEADING_RIGHT = (
     "讲好团结故事",
     "激发创建活力",
 )
-DYNASTIES = ("汉代", "唐代", "宋代", "元代", "明代", "清代")
-REGIONS = ("西域", "河西走廊", "西南边疆", "北方草原", "青藏高原", "东北边地")
-RELICS = ("一枚汉文印章", "一批丝织品残片", "一块双语石碑", "一组茶马古道驿站遗址", "一件青铜马具")
+DYNASTIES = ("秦汉", "汉代", "魏晋", "唐代", "宋代", "辽金", "元代", "明代", "清代")
+REGIONS = (
+    "西域",
+    "河西走廊",
+    "西南边疆",
+    "北方草原",
+    "青藏高原",
+    "东北边地",
+    "岭南",
+    "云贵高原",
+    "河湟谷地",
+    "天山南北",
+)
+RELICS = (
+    "一枚汉文印章",
+    "一批丝织品残片",
+    "一块双语石碑",
+    "一组茶马古道驿站遗址",
+    "一件青铜马具",
+    "一方会盟碑",
+    "一卷多语文书",
+    "一批钱币窖藏",
+    "一座古城遗址",
+    "一组墓葬壁画",
+)
 ROUTES = ("茶马古道", "丝绸之路", "唐蕃古道", "草原丝绸之路")
 GOODS = ("茶叶、丝绸和瓷器", "马匹、皮毛和药材", "盐巴、布匹和铁器")
 
@@ -118,47 +169,152 @@ CHANNEL_TITLES = {
         "{short}:把创建工作做到群众心坎上",
         "{short}创建全国民族团结进步示范州(市)工作纪实",
         "小切口做好大文章——{short}深化民族团结进步创建的实践",
+        "{short}{village}:{activity}结出团结果",
+        "{activity}在{short}{village}落地生根",
+        "{village}获评{short}民族团结进步示范单位",
+        "{short}以{activity}推动创建提质增效",
+        "{short}{village}:{role}{name}和乡亲们的创建故事",
     ),
     "关注": (
         "{short}召开民族团结进步创建工作推进会",
         "聚焦{activity}:{short}推动各民族交往交流交融",
         "调研组赴{short}调研民族团结进步工作",
         "{short}启动{activity}",
+        "{short}{village}开展{activity}",
+        "{activity}走进{short}{village}",
+        "{short}{role}{name}:{activity}让邻里更亲",
     ),
     "共有家园": (
         "走进{village}:{short}的团结之花",
         "在{short},{village}的新日子",
         "{village}里的“民族团结一家亲”",
         "{short}{village}:共建共享美好家园",
+        "{short}{village}:{role}{name}的幸福账本",
+        "{village}的{activity}",
     ),
     "史话共同体": (
         "从{relic}看{region}与中原的交往",
         "{route}上的各民族交流史话",
         "{dynasty}{region}的民族交融",
         "{route}沿线的商旅往事",
+        "{relic}里的{dynasty}{region}",
+        "{dynasty}{route}上的{relic}",
+        "在{short}读懂{route}",
+    ),
+    "时政要闻": (
+        "{short}召开{activity}工作会议",
+        "{short}部署推进{activity}",
+        "调研组在{short}开展{activity}专题调研",
+        "{short}:{activity}取得新进展",
+        "{short}{village}:{activity}见实效",
+    ),
+    "理论研究": (
+        "铸牢中华民族共同体意识的{short}实践",
+        "{route}与中华民族多元一体格局",
+        "深化{activity}的几点思考",
+        "{dynasty}{region}治理经验的当代启示",
+        "从{short}{village}看{activity}的基层实践",
+    ),
+    "文化": (
+        "{short}{activity}精彩纷呈",
+        "{village}的{activity}",
+        "非遗里的{short}:{activity}见闻",
+        "{route}上的文化记忆",
+        "{short}{village}:{activity}唱响团结歌",
+    ),
+    "人物": (
+        "{role}{name}:扎根{village}的守护者",
+        "{short}{role}{name}的团结故事",
+        "{name}:在{village}当{role}",
+        "记{short}{role}{name}",
+        "{short}{village}{role}{name}:{activity}的带头人",
     ),
 }
+SUBTITLES = (
+    "——{short}{village}见闻",
+    "——来自{short}{village}的报道",
+    "——{short}开展{activity}侧记",
+    "——{short}{role}{name}访谈",
+    "——{dynasty}以来{region}的变迁",
+)
+PLAIN_TRIES = 40  # plain headlines tried before a subtitle is added
+SUBTITLE_TRIES = 60
+DEFAULT_MAKERS = ("progress", "numbers", "quote")
+CHANNEL_MAKERS = {
+    "史话共同体": ("history", "route", "heritage"),
+    "共有家园": ("village", "quote", "progress"),
+    "理论研究": ("history", "progress", "numbers"),
+    "文化": ("heritage", "village", "quote"),
+    "人物": ("quote", "village", "progress"),
+}
+
+
+SLOT_BANKS = {
+    "activity": ACTIVITIES,
+    "village": VILLAGES,
+    "relic": RELICS,
+    "region": REGIONS,
+    "route": ROUTES,
+    "dynasty": DYNASTIES,
+    "role": ROLES,
+    "name": NAMES,
+}
+
+
+class _Slots(dict[str, str]):
+    """Template slots drawn only when a template names them (a headline has two or three)."""
+
+    def __init__(self, rng: random.Random, **fixed: str) -> None:
+        super().__init__(fixed)
+        self._rng = rng
+
+    def __missing__(self, key: str) -> str:
+        return self._rng.choice(SLOT_BANKS[key])
 
 
 @dataclass(frozen=True)
 class GeneratedText:
-    """A generated article: headline, meta description and body lines as (kind, text)."""
+    """A generated article body: meta description and lines as (kind, text)."""
 
-    title: str
     description: str
     lines: tuple[tuple[str, str], ...]  # kind in paragraph/heading/image/caption; image text = alt
 
 
 class ProseGenerator:
-    """Draws headlines and bodies from the phrase banks; one instance per site build, seeded once."""
+    """Draws headlines and bodies from the phrase banks under one ``random.Random``.
+
+    ``taken_titles`` is shared, not copied: one set for a whole site keeps its headlines unique.
+    """
 
     def __init__(self, rng: random.Random, taken_titles: set[str] | None = None) -> None:
         self._rng = rng
-        self._used_titles: set[str] = set(taken_titles or ())
+        self._used_titles: set[str] = taken_titles if taken_titles is not None else set()
 
-    def article(self, channel: str, year: int, image_count: int, with_captions: bool) -> GeneratedText:
-        place, short = self._rng.choice(PLACES)
-        title = self._title(channel, place, short)
+    def place(self) -> int:
+        """Index into PLACES of an article's subject."""
+        return self._rng.randrange(len(PLACES))
+
+    def headline(self, channel: str, place: int) -> str:
+        """A headline not yet taken; adds a subtitle, then a serial, when the templates are used up."""
+        full, short = PLACES[place]
+        for attempt in range(PLAIN_TRIES + SUBTITLE_TRIES):
+            title = self._fill(self._rng.choice(CHANNEL_TITLES[channel]), full, short)
+            if attempt >= PLAIN_TRIES:
+                title += self._fill(self._rng.choice(SUBTITLES), full, short)
+            if title not in self._used_titles:
+                self._used_titles.add(title)
+                return title
+        serial = 2
+        while f"{title}(之{serial})" in self._used_titles:
+            serial += 1
+        title = f"{title}(之{serial})"
+        self._used_titles.add(title)
+        return title
+
+    def body(
+        self, channel: str, place: int, year: int, image_count: int, with_captions: bool
+    ) -> GeneratedText:
+        short = PLACES[place][1]
         lines: list[tuple[str, str]] = []
         paragraphs = [self._paragraph(channel, short, year) for _ in range(self._rng.randint(4, 7))]
         heading_slots = {2, 4} if channel == "示范创建" and len(paragraphs) > 4 else set()
@@ -173,35 +329,15 @@ class ProseGenerator:
                 if with_captions:
                     lines.append(("caption", self._caption(short)))
             lines.append(("paragraph", INDENT + text))
-        description = paragraphs[0][:60]
-        return GeneratedText(title=title, description=description, lines=tuple(lines))
+        return GeneratedText(description=paragraphs[0][:60], lines=tuple(lines))
 
-    def _title(self, channel: str, place: str, short: str) -> str:
-        for _ in range(50):
-            template = self._rng.choice(CHANNEL_TITLES[channel])
-            title = template.format(
-                place=place,
-                short=short,
-                activity=self._rng.choice(ACTIVITIES),
-                village=self._rng.choice(VILLAGES),
-                relic=self._rng.choice(RELICS),
-                region=self._rng.choice(REGIONS),
-                route=self._rng.choice(ROUTES),
-                dynasty=self._rng.choice(DYNASTIES),
-            )
-            if title not in self._used_titles:
-                self._used_titles.add(title)
-                return title
-        raise RuntimeError(f"phrase banks too small for another unique {channel} title")
+    def _fill(self, template: str, place: str, short: str) -> str:
+        return template.format_map(_Slots(self._rng, place=place, short=short))
 
     def _paragraph(self, channel: str, short: str, year: int) -> str:
-        makers = [self._progress_sentence, self._numbers_sentence, self._quote_sentence]
-        if channel == "史话共同体":
-            makers = [self._history_sentence, self._route_sentence, self._heritage_sentence]
-        elif channel == "共有家园":
-            makers = [self._village_sentence, self._quote_sentence, self._progress_sentence]
-        chosen = self._rng.sample(makers, self._rng.randint(2, len(makers)))
-        return "".join(make(short, year) for make in chosen)
+        names = CHANNEL_MAKERS.get(channel, DEFAULT_MAKERS)
+        chosen = self._rng.sample(names, self._rng.randint(2, len(names)))
+        return "".join(getattr(self, f"_{name}_sentence")(short, year) for name in chosen)
 
     def _progress_sentence(self, short: str, year: int) -> str:
         r = self._rng
@@ -221,7 +357,7 @@ class ProseGenerator:
     def _village_sentence(self, short: str, year: int) -> str:
         r = self._rng
         return (
-            f"清晨的{r.choice(VILLAGES)}炊烟袅袅,新修的道路通到家家户户门口,"
+            f"清晨的{r.choice(VILLAGES)}炊烟袅袅,新修的{r.randint(2, 30)}公里道路通到家家户户门口,"
             f"村里的{r.choice(ACTIVITIES)}让各族邻里走得更近。"
         )
 
@@ -234,12 +370,15 @@ class ProseGenerator:
 
     def _route_sentence(self, short: str, year: int) -> str:
         r = self._rng
-        return f"{r.choice(ROUTES)}沿线商旅往来不绝,{r.choice(GOODS)}在各地之间流转,也把不同民族的生活连在了一起。"
+        return (
+            f"{r.choice(ROUTES)}沿线商旅往来不绝,史料所载驿站多达{r.randint(20, 200)}处,"
+            f"{r.choice(GOODS)}在各地之间流转,也把不同民族的生活连在了一起。"
+        )
 
     def _heritage_sentence(self, short: str, year: int) -> str:
         r = self._rng
         return (
-            f"如今,{short}把这些历史遗存纳入{r.choice(ACTIVITIES)},"
+            f"如今,{short}把这些历史遗存纳入{r.choice(ACTIVITIES)},每年接待参观群众{r.randint(2, 60)}万余人次,"
             "让各族群众在家门口读懂中华民族多元一体的来龙去脉。"
         )
 

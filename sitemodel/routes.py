@@ -7,7 +7,9 @@ belongs to one running server.
 URL layout guesses: the old dynamic URL ``/index.php?m=content&c=index&a=show&catid=3&id=<id>`` (301 to
 ``/show-case-<id>.html``) is the PHPCMS default the real site's static URLs were presumably rewritten from;
 ``/calendar/YYYY-MM.html`` and the topic page ``/专题/民族团结进步.html`` are inventions made to host the crawler
-trap and the non-ASCII path.
+trap and the non-ASCII path. ``/rss.xml`` and the sitemaps are described in ``feeds.py``. One article image
+(``Site.refused_images``, when ``Options.refused_image`` is on) answers 403, as hotlink protection does.
+Absolute URLs the router writes (redirects, feeds, robots.txt) use the origin the request came in on.
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote_to_bytes
 
-from sitemodel import pages
+from sitemodel import feeds, pages
 from sitemodel.media import media_for
-from sitemodel.model import ORIGIN, Article, Site
+from sitemodel.model import ORIGIN, Site
 
 ARTICLE = re.compile(r"/show-case-(\d+)\.html")
 LISTING = re.compile(r"/list-case-(\d+)-(\d+)\.html")
 CALENDAR = re.compile(r"/calendar/(\d{4})-(\d{2})\.html")
+SITEMAP = re.compile(r"/sitemaps/articles-(\d+)\.xml")
+XML = "application/xml; charset=utf-8"
 CALENDAR_YEARS = range(1000, 9999)  # "endless" within what datetime can name
 SITE_BIRTHDAY = dt.date(2014, 1, 1)
 
@@ -63,21 +67,26 @@ class Router:
         self._failed_once: set[str] = set()
         self._lock = threading.Lock()
 
-    def route(self, raw_path: str, query: str) -> Reply:
+    def route(self, raw_path: str, query: str, origin: str = ORIGIN) -> Reply:
         path = decode_path(raw_path)
         site = self.site
         if path in ("/", "/index.html") and not query:
             return self._html(pages.render_home(site), self._newest())
         if path == "/index.php":
-            return self._old_url(query)
+            return self._old_url(query, origin)
         if path == "/robots.txt":
-            body = pages.robots_txt(site).encode()
+            body = pages.robots_txt(site, origin).encode()
             return Reply(200, body, "text/plain; charset=utf-8", SITE_BIRTHDAY)
+        if path == pages.FEED_PATH:
+            body = feeds.render_rss(site, origin).encode()
+            return Reply(200, body, "application/rss+xml; charset=utf-8", self._newest(), compressible=True)
+        if path == "/sitemap.xml" and site.options.sitemap:
+            return Reply(200, feeds.render_sitemap_index(site, origin).encode(), XML, self._newest())
         if path == "/admin" or path.startswith(site.trouble.disallowed_path):
             return self._error(403, "Forbidden")
         if path == site.trouble.topic_path:
-            newest = max(article_modified(a) for a in pages.topic_articles(site))
-            return self._html(pages.render_topic(site), newest)
+            newest = max((e.modified for e in pages.topic_articles(site)), default=SITE_BIRTHDAY.isoformat())
+            return self._html(pages.render_topic(site), dt.date.fromisoformat(newest))
         for pattern, handler in (
             (ARTICLE, self._article),
             (LISTING, self._listing),
@@ -86,6 +95,13 @@ class Router:
             match = pattern.fullmatch(path)
             if match:
                 return handler(path, *map(int, match.groups()))
+        sitemap = SITEMAP.fullmatch(path)
+        if sitemap and site.options.sitemap:
+            text = feeds.render_sitemap(site, origin, int(sitemap.group(1)))
+            if text is not None:
+                return Reply(200, text.encode(), XML, self._newest(), compressible=True)
+        if path in site.refused_images:
+            return self._error(403, "Forbidden")
         media = media_for(site, path)
         if media is not None:
             return Reply(200, media.body, media.content_type, media.modified)
@@ -93,8 +109,9 @@ class Router:
 
     def _article(self, path: str, article_id: int) -> Reply:
         site = self.site
-        if path in site.removed_paths:
-            return self._error(410, "Gone")
+        if path in site.removed:
+            status = site.removed[path]
+            return self._error(status, "Gone" if status == 410 else "Not Found")
         article = site.article_by_path(path)
         if article is None:
             return self._error(404, "Not Found")
@@ -107,7 +124,7 @@ class Router:
             200,
             body,
             f"text/html; charset={charset}",
-            article_modified(article),
+            dt.date.fromisoformat(article.modified),
             compressible=True,
             delay=delay,
         )
@@ -116,9 +133,7 @@ class Router:
         channel = self.site.channel(catid)
         if channel is None or not 1 <= page <= self.site.page_count(channel):
             return self._error(404, "Not Found")
-        newest = max(
-            (article_modified(a) for a in self.site.channel_articles(channel)), default=SITE_BIRTHDAY
-        )
+        newest = dt.date.fromisoformat(self.site.channel_modified(channel))
         reply = self._html(pages.render_listing(self.site, channel, page), newest)
         return dataclasses.replace(reply, chunked=True)
 
@@ -127,13 +142,13 @@ class Router:
             return self._error(404, "Not Found")
         return self._html(pages.render_calendar(self.site, year, month), self._newest())
 
-    def _old_url(self, query: str) -> Reply:
+    def _old_url(self, query: str, origin: str) -> Reply:
         """301 from the old dynamic URLs to their static pages, as a CMS keeps after a URL rewrite."""
         params = {k: v[-1] for k, v in parse_qs(query).items()}
         target = None
         if params.get("a") == "show" and params.get("id", "").isdigit():
             target = f"/show-case-{params['id']}.html"
-            if self.site.article_by_path(target) is None:
+            if self.site.entry(int(params["id"])) is None:
                 target = None
         elif params.get("a") == "lists" and params.get("catid", "").isdigit():
             channel = self.site.channel(int(params["catid"]))
@@ -141,7 +156,7 @@ class Router:
         if target is None:
             return self._error(404, "Not Found")
         body = pages.render_error(301, "Moved Permanently").encode()
-        return Reply(301, body, headers=(("Location", ORIGIN + target),))
+        return Reply(301, body, headers=(("Location", origin + target),))
 
     def _first_time(self, path: str) -> bool:
         with self._lock:
@@ -151,7 +166,7 @@ class Router:
             return True
 
     def _newest(self) -> dt.date:
-        return max(article_modified(a) for a in self.site.articles)
+        return dt.date.fromisoformat(self.site.newest_modified())
 
     @staticmethod
     def _html(text: str, modified: dt.date) -> Reply:
@@ -160,7 +175,3 @@ class Router:
     @staticmethod
     def _error(status: int, message: str) -> Reply:
         return Reply(status, pages.render_error(status, message).encode("utf-8"))
-
-
-def article_modified(article: Article) -> dt.date:
-    return dt.date.fromisoformat(article.modified)

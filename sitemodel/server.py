@@ -5,6 +5,10 @@ and as a plain origin (origin-form path with ``Host: www.56-china.com.cn``). For
 also serves origin-form requests addressed to its own loopback address. Anything for another host gets a 502
 and is never forwarded: the model never opens a connection.
 
+HTTPS as the real site serves it: ``CONNECT www.56-china.com.cn:443`` opens a tunnel in which the model
+speaks TLS with a certificate made when it started (``tls.py``), and serves the same pages under
+``https://``. A tunnel is not itself a request in the log; the requests inside it are, with https URLs.
+
 Delivery trouble done here, on top of what ``routes.py`` decides:
 - gzip ``Content-Encoding`` for every HTML page when the client's Accept-Encoding allows gzip;
 - chunked ``Transfer-Encoding`` (no Content-Length) for the listing pages;
@@ -20,6 +24,8 @@ import email.utils
 import gzip
 import hashlib
 import socket
+import ssl
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -32,8 +38,9 @@ from urllib.parse import urlsplit
 from w3lib.url import safe_url_string
 
 from sitemodel.content import build_site
-from sitemodel.model import HOST, ORIGIN, Site
+from sitemodel.model import HOST, HTTPS_ORIGIN, ORIGIN, Site
 from sitemodel.routes import Reply, Router
+from sitemodel.tls import TlsIdentity
 
 CHINA_TIME = timezone(timedelta(hours=8))
 CHUNK_SIZE = 1024
@@ -101,15 +108,39 @@ def _not_modified_since(if_modified_since: str, last_modified: date) -> bool:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], router: Router) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        router: Router,
+        tls: ssl.SSLContext | None = None,
+        keep_log: bool = True,
+    ) -> None:
         super().__init__(address, _Handler)
         self.router = router
+        self.tls = tls
+        self.keep_log = keep_log
+        self.tunnels = 0
         self.log: list[ServedRequest] = []
         self.log_lock = threading.Lock()
         self._open: set[socket.socket] = set()
 
+    def swap_connection(self, old: socket.socket, new: socket.socket) -> None:
+        """Track the TLS socket that replaced a plain one, so close() can still wake its thread."""
+        with self.log_lock:
+            self._open.discard(old)
+            self._open.add(new)
+            self.tunnels += 1
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up or fails a TLS handshake is normal on a crawl; anything else is shown."""
+        if not isinstance(sys.exc_info()[1], (ssl.SSLError, ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
     def get_request(self) -> tuple[socket.socket, object]:
         conn, addr = super().get_request()
+        # Headers and body go out in separate writes: without NODELAY, Nagle's algorithm holds the body
+        # until the client's delayed ACK (40 ms on Linux), which caps a keep-alive client at 25 requests/s.
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self.log_lock:
             self._open.add(conn)
         return conn, addr
@@ -130,6 +161,8 @@ class _Server(ThreadingHTTPServer):
                 pass
 
     def record(self, entry: ServedRequest) -> None:
+        if not self.keep_log:
+            return
         with self.log_lock:
             self.log.append(entry)
 
@@ -140,6 +173,8 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = IDLE_TIMEOUT
     server: _Server
+    scheme = "http"  # "https" once a CONNECT tunnel carries TLS
+    _tls: ssl.SSLSocket | None = None
 
     def version_string(self) -> str:
         return self.server_version
@@ -160,16 +195,41 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_CONNECT(self) -> None:
         target = self.path
-        self._send_plain(
-            502, f"sitemodel: CONNECT {target} refused; only http://{HOST} is modelled\n", target
-        )
+        if self.server.tls is None or self.scheme != "http" or target.lower() != f"{HOST}:443":
+            served = f"http(s)://{HOST}" if self.server.tls else f"http://{HOST}"
+            self._send_plain(502, f"sitemodel: CONNECT {target} refused; only {served} is modelled\n", target)
+            return
+        self.send_response(200, "Connection Established")
+        self.end_headers()
+        try:
+            tls = self.server.tls.wrap_socket(self.connection, server_side=True)
+        except (ssl.SSLError, OSError):
+            self.close_connection = True
+            return
+        self.server.swap_connection(self.connection, tls)
+        self._tls = tls
+        self.rfile.close()  # the plain socket's files: the TLS socket owns the connection now
+        self.wfile.close()
+        self.connection = self.request = tls
+        self.rfile = tls.makefile("rb")
+        self.wfile = tls.makefile("wb", buffering=0)
+        self.scheme = "https"
+        self.close_connection = False
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            if self._tls is not None:
+                self._tls.close()
 
     def _serve(self, head: bool) -> None:
         parsed = self._parse_target()
         if parsed is None:
             return
         url, path, query, proxied = parsed
-        reply = self.server.router.route(path, query)
+        origin = HTTPS_ORIGIN if self.scheme == "https" else ORIGIN
+        reply = self.server.router.route(path, query, origin)
         if reply.delay:
             time.sleep(reply.delay)
         self._send_reply(reply, url, proxied, head)
@@ -178,23 +238,28 @@ class _Handler(BaseHTTPRequestHandler):
         """(absolute URL, raw path, query, proxied) when the request is for the modelled host, else answer 502."""
         target = self.path
         proxied = "://" in target.split("?", 1)[0]
+        secure = self.scheme == "https"
+        origin, default_port = (HTTPS_ORIGIN, 443) if secure else (ORIGIN, 80)
         if proxied:
             parts = urlsplit(target)
             scheme, host, port = parts.scheme.lower(), (parts.hostname or ""), parts.port
             path, query = parts.path or "/", parts.query
-            served = scheme == "http" and host == HOST and port in (None, 80)
+            served = scheme == self.scheme and host == HOST and port in (None, default_port)
         else:
             path, _, query = target.partition("?")
             host_header = self.headers.get("Host", "")
-            host = host_header.rsplit(":", 1)[0] if not host_header.startswith("[") else host_header
-            served = host == HOST or self._is_own_address(host_header)
+            host, _, port_text = (
+                host_header.partition(":") if not host_header.startswith("[") else (host_header, "", "")
+            )
+            served = host == HOST and port_text in ("", str(default_port))
+            served = served or (not secure and self._is_own_address(host_header))
         if not served:
             self._send_plain(
-                502, f"sitemodel: will not contact {host or '(no host)'}; only {ORIGIN} is modelled\n", target
+                502, f"sitemodel: will not contact {host or '(no host)'}; only {origin} is modelled\n", target
             )
             return None
         url = _absolute_url(
-            ORIGIN if host == HOST or proxied else f"http://{self.headers['Host']}", path, query
+            origin if host == HOST or proxied else f"http://{self.headers['Host']}", path, query
         )
         return url, path, query, proxied
 
@@ -270,7 +335,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_plain(self, status: int, text: str, target: str) -> None:
         body = text.encode("utf-8")
-        self._record(_absolute_target(target, self.headers.get("Host", "")), status, "://" in target)
+        url = _absolute_target(target, self.headers.get("Host", ""), self.scheme)
+        self._record(url, status, "://" in target)
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -296,21 +362,31 @@ def _absolute_url(origin: str, raw_path: str, query: str) -> str:
     return safe_url_string(origin + text + (f"?{query}" if query else ""))
 
 
-def _absolute_target(target: str, host_header: str) -> str:
+def _absolute_target(target: str, host_header: str, scheme: str = "http") -> str:
     """Best-effort URL for the log of a refused request (a CONNECT target is logged as sent)."""
-    return f"http://{host_header}{target}" if target.startswith("/") else target
+    return f"{scheme}://{host_header}{target}" if target.startswith("/") else target
 
 
 class SiteModel:
-    """A running site model: use as a context manager, or call ``close()``."""
+    """A running site model: use as a context manager, or call ``close()``.
 
-    def __init__(self, server: _Server, site: Site) -> None:
+    ``origin`` is the site's http origin (kept for callers that crawl over http); ``https_origin`` is what
+    the real site serves. ``ca_pem`` / ``ca_path`` give the CA that signed the
+    model's certificate (None when started with ``https=False``).
+    """
+
+    def __init__(self, server: _Server, site: Site, tls: TlsIdentity | None = None) -> None:
         self._server = server
+        self._tls = tls
         self._thread = threading.Thread(target=server.serve_forever, name="sitemodel", daemon=True)
         self.site = site
         self.host, self.port = server.server_address[:2]
         self.origin = ORIGIN
+        self.http_origin = ORIGIN
+        self.https_origin = HTTPS_ORIGIN
         self.proxy_url = f"http://{self.host}:{self.port}"
+        self.ca_pem = tls.ca_pem if tls else None
+        self.ca_path = tls.ca_path if tls else None
         self._thread.start()
 
     @property
@@ -318,6 +394,12 @@ class SiteModel:
         """A snapshot of every request answered so far, in arrival order."""
         with self._server.log_lock:
             return list(self._server.log)
+
+    @property
+    def tunnels(self) -> int:
+        """How many CONNECT tunnels to the https site were opened."""
+        with self._server.log_lock:
+            return self._server.tunnels
 
     def clear_requests(self) -> None:
         with self._server.log_lock:
@@ -328,6 +410,8 @@ class SiteModel:
         self._server.drop_connections()
         self._server.server_close()
         self._thread.join(timeout=5)
+        if self._tls is not None:
+            self._tls.close()
 
     def __enter__(self) -> SiteModel:
         return self
@@ -339,9 +423,26 @@ class SiteModel:
 
 
 def start_site_model(
-    host: str = "127.0.0.1", port: int = 0, version: int = 1, slow_seconds: float = 1.5
+    host: str = "127.0.0.1",
+    port: int = 0,
+    version: int = 1,
+    slow_seconds: float = 1.5,
+    articles: int = 40,
+    *,
+    https: bool = True,
+    sitemap: bool = False,
+    refused_image: bool = True,
+    http_links: bool = True,
+    keep_log: bool = True,
 ) -> SiteModel:
-    """Serve ``version`` of the site on ``host:port`` (0 picks a free port) in a background thread."""
-    site = build_site(version)
-    server = _Server((host, port), Router(site, slow_seconds=slow_seconds))
-    return SiteModel(server, site)
+    """Serve ``version`` of a site of ``articles`` articles on ``host:port`` (0 picks a free port).
+
+    The switches are described in ``sitemodel.model.Options``; ``https=False`` refuses CONNECT (502).
+    ``keep_log=False`` leaves ``requests`` empty: the log holds about 1 KB per request (headers included),
+    the one part of the model that grows with use, which a long-running server has no reader for.
+    """
+    site = build_site(version, articles, refused_image=refused_image, http_links=http_links, sitemap=sitemap)
+    tls = TlsIdentity(HOST) if https else None
+    router = Router(site, slow_seconds=slow_seconds)
+    server = _Server((host, port), router, tls.context if tls else None, keep_log=keep_log)
+    return SiteModel(server, site, tls)

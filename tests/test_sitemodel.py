@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import json
 import re
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -15,15 +17,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
+import lxml.etree
 import lxml.html
 import pytest
 
 from sitemodel import build_site
-from sitemodel.content import _build_version_one
+from sitemodel.catalog import build_catalog
+from sitemodel.manifest import build_manifest
+from sitemodel.pages import pager_numbers
+from sitemodel.routes import Router
 from sitemodel.seed import load_seed, seed_text_path
 from sitemodel.server import SiteModel, accepts_gzip, start_site_model
 
 ORIGIN = "http://www.56-china.com.cn"
+HTTPS = "https://www.56-china.com.cn"
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article.txt"
 
 
@@ -89,7 +96,7 @@ def test_site_holds_forty_articles_in_four_channels_with_the_seed() -> None:
     assert len(site.articles) == 40
     assert [c.name for c in site.channels] == ["示范创建", "关注", "共有家园", "史话共同体"]
     demo = site.channels[0]
-    assert len(site.channel_articles(demo)) >= 21 and site.page_count(demo) >= 3
+    assert len(site.channel_articles(demo)) >= 21 and site.page_count(demo) == 2
     seed = site.article(1616)
     assert (seed.date, seed.channel.name, len(seed.image_paths)) == ("2018-05-18", "示范创建", 2)
     dates = [a.date for a in site.articles]
@@ -102,7 +109,10 @@ def test_site_holds_forty_articles_in_four_channels_with_the_seed() -> None:
 
 
 def test_content_is_deterministic() -> None:
-    assert _build_version_one() == _build_version_one()
+    build_catalog.cache_clear()
+    first = build_catalog(40, 1)
+    build_catalog.cache_clear()
+    assert build_catalog(40, 1) == first
 
 
 def test_seed_page_contains_every_line_of_article_txt(model: SiteModel) -> None:
@@ -347,9 +357,12 @@ def test_other_hosts_get_502_and_are_never_contacted(fresh: SiteModel) -> None:
     conn.request("GET", "/", headers={"Host": "example.com"})
     assert conn.getresponse().status == 502
     conn.close()
-    raw = raw_exchange(fresh, b"CONNECT www.56-china.com.cn:443 HTTP/1.1")
+    raw = raw_exchange(fresh, b"CONNECT www.seac.gov.cn:443 HTTP/1.1")
     assert raw.startswith(b"HTTP/1.1 502 ")
     assert sum(r.status == 502 for r in fresh.requests) == 6
+    with start_site_model(https=False) as plain:
+        raw = raw_exchange(plain, b"CONNECT www.56-china.com.cn:443 HTTP/1.1")
+        assert raw.startswith(b"HTTP/1.1 502 ") and plain.ca_pem is None
 
 
 def test_request_log_records_method_url_headers_status(fresh: SiteModel) -> None:
@@ -439,3 +452,272 @@ def test_python_dash_m_prints_the_proxy_url_and_serves() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# --- the model at scale ------------------------------------------------------------------------------
+
+SCALE = 600  # big enough for eight channels, a twelve-page channel and every version-2 change
+
+
+def routed(router: Router, path: str, origin: str = HTTPS) -> tuple[int, bytes]:
+    reply = router.route(path, "", origin)
+    return reply.status, reply.body
+
+
+def test_layout_at_scale() -> None:
+    site = build_site(1, SCALE)
+    sizes = {c.name: len(site.channel_entries(c)) for c in site.channels}
+    assert len(site.channels) >= 8 and sum(sizes.values()) == SCALE == len(site.articles)
+    assert 0.35 <= max(sizes.values()) / SCALE <= 0.45 and len(set(sizes.values())) == len(sizes)
+    assert list(sizes)[:4] == ["示范创建", "关注", "共有家园", "史话共同体"]
+    dates = sorted(e.date for e in site.entries)
+    assert dates[0] < "2007" and dates[-1] > "2026"
+    ids = [e.id for e in sorted(site.entries, key=lambda e: e.order)]
+    assert ids != sorted(ids) and 1616 in ids and max(ids) < 8000
+    assert {e.image_count for e in site.entries} == {1, 2, 3}
+    assert len({e.title for e in site.entries}) == SCALE
+    assert site.article(1616).blocks == build_site().article(1616).blocks, "the seed stays verbatim"
+
+
+def test_pages_are_generated_the_same_in_another_process() -> None:
+    """Bytes depend on (size, version, path) only: a second process serving the same site agrees."""
+    site = build_site(2, SCALE)
+    channel = site.channels[0]
+    paths = [
+        "/",
+        channel.listing_path(3),
+        site.entries[5].path,
+        site.entries[-1].path,
+        site.entries[7].image_paths[0],
+        "/rss.xml",
+    ]
+    router = Router(site, slow_seconds=0)
+    here = [routed(router, path) for path in paths]
+    assert here == [routed(Router(site, slow_seconds=0), path) for path in paths]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitemodel", "--articles", str(SCALE), "--version", "2"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        proxy_url = process.stdout.readline().strip()
+        port = int(proxy_url.rsplit(":", 1)[1])
+        for path, (status, body) in zip(paths, here, strict=True):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", HTTPS.replace("https", "http") + path)
+            response = conn.getresponse()
+            assert (response.status, response.read()) == (
+                status,
+                body.replace(HTTPS.encode(), ORIGIN.encode()),
+            )
+            conn.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_listing_pager_shows_ten_numbers_around_the_current_page() -> None:
+    site = build_site(1, SCALE)
+    channel = site.channels[0]
+    pages_total = site.page_count(channel)
+    assert pages_total == 12
+    assert list(pager_numbers(1, 12)) == list(range(1, 11))
+    assert list(pager_numbers(7, 12)) == list(range(3, 13))
+    assert list(pager_numbers(5, 3)) == [1, 2, 3]
+    router = Router(site, slow_seconds=0)
+    for number in range(1, pages_total + 1):
+        tree = page(routed(router, channel.listing_path(number))[1])
+        pager = tree.xpath("//div[@class='pages']")[0]
+        shown = [int(x) for x in pager.xpath("./a/text() | ./span/text()") if x.isdigit()]
+        assert len(shown) <= 10 and number in shown and shown == sorted(shown)
+        assert pager.xpath("./span[@class='current']/text()") == [str(number)]
+        labels = dict(zip(pager.xpath("./a/text()"), pager.xpath("./a/@href"), strict=True))
+        assert labels["首页"] == channel.listing_path(1) and labels["尾页"] == channel.listing_path(12)
+        assert ("上一页" in labels) == (number > 1) and ("下一页" in labels) == (number < 12)
+        items = tree.xpath("//ul[@class='list']/li/a/@href")
+        assert len(items) == (20 if number < 12 else len(site.channel_entries(channel)) - 220)
+    first = page(routed(router, channel.listing_path(1))[1])
+    assert [a.strip() for a in first.xpath("//div[@class='pages']/a/text()")][-2:] == ["下一页", "尾页"]
+
+
+def _walk_listings(router: Router) -> tuple[set[str], int]:
+    """Article paths linked from the home page and listing pages, following only those pages."""
+    seen, queue, articles = set(), ["/"], set()
+    while queue:
+        path = queue.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        status, body = routed(router, path)
+        assert status == 200, path
+        for href in page(body).xpath("//a/@href"):
+            target = urlsplit(urljoin(HTTPS + path, href))
+            if target.hostname != "www.56-china.com.cn":
+                continue
+            if re.fullmatch(r"/show-case-\d+\.html", target.path):
+                articles.add(target.path)
+            elif re.fullmatch(r"/list-case-\d+-\d+\.html", target.path):
+                queue.append(target.path)
+    return articles, len(seen)
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_every_manifest_article_is_reachable_through_the_listings(version: int) -> None:
+    site = build_site(version, SCALE)
+    manifest = build_manifest(SCALE, version)
+    found, visited = _walk_listings(Router(site, slow_seconds=0))
+    listed = {urlsplit(a["url"]).path for a in manifest["articles"]}
+    assert listed <= found and visited == 1 + len(site.listing_paths())
+    assert not found & {urlsplit(u).path for u in manifest["removed"]}
+    router = Router(site, slow_seconds=0)
+    for row in manifest["articles"][:: len(manifest["articles"]) // 25]:
+        status, body = routed(router, urlsplit(row["url"]).path)
+        encoding = "gbk" if b'charset="gb2312"' in body else "utf-8"
+        srcs = page(body, encoding).xpath("//div[@class='content']//img/@src")
+        assert [HTTPS + src for src in srcs] == row["images"] and status == 200
+
+
+def test_version_two_at_scale_changes_the_promised_shares() -> None:
+    size = 1000
+    v1, v2 = build_site(1, size), build_site(2, size)
+    manifest = build_manifest(size, 2)
+    before, after = {e.id: e for e in v1.entries}, {e.id: e for e in v2.entries}
+    edited = [i for i in before if i in after and before[i] != after[i]]
+    assert sorted(edited) == sorted(v2.edited_ids) and len(edited) == 10
+    assert min(before[i].date for i in edited) < "2016", "old articles are edited too"
+    assert all(after[i].updated == v2.revised for i in edited)
+    assert len(v2.removed) == 5 and set(v2.removed.values()) == {404, 410}
+    assert set(before) - set(after) == {int(re.sub(r"\D", "", p)) for p in v2.removed}
+    new = sorted(set(after) - set(before))
+    assert new == sorted(v2.new_ids) and len(new) == 10 and min(new) > max(before)
+    newest_old = max(e.date for e in v1.entries)
+    assert all(after[i].date > newest_old for i in new)
+    assert len(manifest["edited"]) == 10 and len(manifest["new"]) == 10 and len(manifest["removed"]) == 5
+    assert (
+        manifest["replaced_images"] == [HTTPS + p for p in v2.replaced_images]
+        and len(v2.replaced_images) == 1
+    )
+    router = Router(v2, slow_seconds=0)
+    for path, status in v2.removed.items():
+        assert routed(router, path)[0] == status
+    for i in new:
+        channel = v2.channel(after[i].catid)
+        assert after[i].path in page(routed(router, channel.listing_path(1))[1]).xpath("//li/a/@href")
+    modified = {urlsplit(a["url"]).path: a["modified"] for a in manifest["articles"]}
+    assert all(modified[after[i].path] == v2.revised for i in edited)
+    edited_page = routed(router, after[edited[0]].path)[1].decode(after[edited[0]].encoding)
+    assert "更新:补充了最新进展" in edited_page
+    unchanged = next(e for e in v1.entries if e.id not in edited and e.id in after)
+    assert routed(Router(v1, slow_seconds=0), unchanged.path) == routed(router, unchanged.path)
+
+
+def test_small_photos_at_scale_full_photos_by_default() -> None:
+    big, small = build_site(1, SCALE), build_site()
+    big_router, small_router = Router(big, slow_seconds=0), Router(small, slow_seconds=0)
+    bodies = [routed(big_router, src)[1] for e in big.entries[:40] for src in e.image_paths]
+    assert all(b[:3] == b"\xff\xd8\xff" and _jpeg_size(b) == (360, 240) and len(b) < 20_000 for b in bodies)
+    assert len(set(bodies)) == len(bodies), "every image URL has its own bytes"
+    photo = routed(small_router, small.article(1616).image_paths[0])[1]
+    assert _jpeg_size(photo) == (1200, 800) and len(photo) > 100_000
+
+
+# --- https, feeds, switches and the manifest ---------------------------------------------------------
+
+
+def test_https_through_connect_with_a_verified_certificate(fresh: SiteModel) -> None:
+    context = ssl.create_default_context(cafile=str(fresh.ca_path))
+    assert fresh.ca_path.read_bytes() == fresh.ca_pem
+    conn = http.client.HTTPSConnection(fresh.host, fresh.port, timeout=10, context=context)
+    conn.set_tunnel("www.56-china.com.cn", 443)
+    bodies = {}
+    for path in ("/", "/show-case-1616.html", fresh.site.trouble.old_url):
+        conn.request("GET", path)
+        response = conn.getresponse()
+        bodies[path] = (response.status, response.getheader("Location"), response.read())
+    conn.close()
+    assert bodies["/"][0] == 200 and "最新文章" in bodies["/"][2].decode()
+    assert bodies["/show-case-1616.html"][2] == via_proxy(fresh, "/show-case-1616.html")[1]
+    assert bodies[fresh.site.trouble.old_url][:2] == (301, HTTPS + "/show-case-1616.html")
+    assert fresh.tunnels == 1
+    urls = [r.url for r in fresh.requests]
+    assert urls[:3] == [HTTPS + "/", HTTPS + "/show-case-1616.html", HTTPS + fresh.site.trouble.old_url]
+    untrusted = http.client.HTTPSConnection(fresh.host, fresh.port, timeout=10)
+    untrusted.set_tunnel("www.56-china.com.cn", 443)
+    with pytest.raises(ssl.SSLCertVerificationError):
+        untrusted.request("GET", "/")
+
+
+def test_links_are_relative_but_for_a_few_http_forms() -> None:
+    site, plain = build_site(), build_site(http_links=False)
+    home = page(Router(site).route("/", "", HTTPS).body)
+    absolute = sorted({h for h in home.xpath("//a/@href") if "56-china" in h})
+    assert absolute == [ORIGIN + "/", ORIGIN + "/show-case-1616.html"]
+    article = page(Router(site).route("/show-case-1616.html", "", HTTPS).body)
+    assert [h for h in article.xpath("//a/@href") if "://" in h] == [ORIGIN + "/"]
+    home_plain = page(Router(plain).route("/", "", HTTPS).body)
+    assert not [h for h in home_plain.xpath("//a/@href") if "56-china" in h]
+
+
+def test_rss_feed_lists_the_newest_articles_in_the_request_scheme() -> None:
+    site = build_site(1, SCALE)
+    router = Router(site, slow_seconds=0)
+    home = page(routed(router, "/")[1])
+    assert home.xpath("//link[@rel='alternate']/@href") == ["/rss.xml"]
+    reply = router.route("/rss.xml", "", HTTPS)
+    assert reply.status == 200 and reply.content_type.startswith("application/rss+xml")
+    feed = lxml.etree.fromstring(reply.body)
+    links = feed.xpath("//item/link/text()")
+    assert links == [HTTPS + e.path for e in site.latest(50)]
+    assert (
+        lxml.etree.fromstring(router.route("/rss.xml", "", ORIGIN).body)
+        .xpath("//item/link/text()")[0]
+        .startswith(ORIGIN + "/")
+    )
+
+
+def test_sitemap_is_off_by_default_and_lists_every_article_when_on() -> None:
+    quiet = Router(build_site(1, SCALE), slow_seconds=0)
+    assert b"Sitemap" not in routed(quiet, "/robots.txt")[1] and routed(quiet, "/sitemap.xml")[0] == 404
+    site = build_site(1, 2500, sitemap=True)
+    router = Router(site, slow_seconds=0)
+    robots = routed(router, "/robots.txt")[1].decode()
+    assert robots == f"User-agent: *\nDisallow: /admin/\nSitemap: {HTTPS}/sitemap.xml\n"
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = lxml.etree.fromstring(routed(router, "/sitemap.xml")[1])
+    listed = []
+    for loc in index.xpath("//s:sitemap/s:loc/text()", namespaces=namespace):
+        status, body = routed(router, urlsplit(loc).path)
+        assert status == 200
+        listed += lxml.etree.fromstring(body).xpath("//s:url/s:loc/text()", namespaces=namespace)
+    assert len(index) == 3 and sorted(listed) == sorted(HTTPS + e.path for e in site.entries)
+
+
+def test_refused_image_answers_403_unless_switched_off() -> None:
+    site = build_site()
+    (refused,) = site.refused_images
+    owner = site.article(site.trouble.refusing_article_id)
+    assert refused in owner.image_paths and refused not in site.media_paths()
+    assert Router(site).route(refused, "").status == 403
+    assert Router(build_site(refused_image=False)).route(refused, "").status == 200
+    assert build_manifest()["refused_images"] == [HTTPS + refused]
+    assert build_manifest(refused_image=False)["refused_images"] == []
+
+
+def test_manifest_command_prints_what_the_version_serves() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sitemodel", "--articles", "200", "--version", "2", "--manifest"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    printed = json.loads(result.stdout)
+    assert printed == build_manifest(200, 2)
+    rows = printed["articles"]
+    assert len(rows) == 201 and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["modified"]) for r in rows)
+    assert all(r["url"].startswith(HTTPS + "/show-case-") and 1 <= len(r["images"]) <= 3 for r in rows)
+    assert len(printed["removed"]) == 1 and len(printed["new"]) == 2 and len(printed["edited"]) == 2
+    bad = subprocess.run(
+        [sys.executable, "-m", "sitemodel", "--articles", "3", "--manifest"], capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "at least 10 articles" in bad.stderr

@@ -170,30 +170,42 @@ def _crawl_report(
     "--site-version", type=int, default=1, show_default=True, help="Which version of the site model."
 )
 @click.option(
+    "--articles",
+    type=click.IntRange(min=10),
+    default=40,
+    show_default=True,
+    help="How many articles the site model holds.",
+)
+@click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     help="The day the revisit schedule treats as today (YYYY-MM-DD); WARC dates stay the real time.",
 )
 @click.option("--resume", is_flag=True, help="Continue the collection's last run if it did not finish.")
-def demo(collection: Path, site_version: int, as_of: Any, resume: bool) -> None:
+def demo(collection: Path, site_version: int, articles: int, as_of: Any, resume: bool) -> None:
     """Start the site model on loopback, crawl it, and build the archive in COLLECTION."""
     from crawler.runner import DEMO_SETTINGS, run_crawl
     from sitemodel.server import start_site_model
 
-    with start_site_model(version=site_version) as model:
-        click.echo(f"Site model of {model.origin} answering as a proxy on {model.proxy_url}")
+    from archive.sites import DEFAULT_SITE
+
+    # The model answers for the real host, over https as the real site does, so the demo crawls exactly the
+    # real-site start URLs; only politeness delays differ. Its one refused image (a trouble for the tests of
+    # the completeness report) is served here, so a demo archive is complete.
+    with start_site_model(version=site_version, articles=articles, refused_image=False) as model:
+        click.echo(f"Site model of {DEFAULT_SITE.origin} answering as a proxy on {model.proxy_url}")
         started = time.monotonic()
         stats = _locked(
             run_crawl,
             collection,
-            start_urls=[model.origin + "/", model.origin + SEED_PATH],
+            start_urls=list(DEFAULT_SITE.start_urls),
             overrides={**DEMO_SETTINGS, "ADDRESS_GUARD_ALLOWED": [model.host], **_as_of_setting(as_of)},
             proxy_url=model.proxy_url,
             resume=resume,
         )
         seconds = time.monotonic() - started
-    _crawl_report(collection, stats, seconds, model.origin + SEED_PATH, _as_of_text(as_of))
+    _crawl_report(collection, stats, seconds, DEFAULT_SITE.origin + SEED_PATH, _as_of_text(as_of))
     _fail_if_capped(stats, None)
     _fail_if_nothing_fetched(stats)
 
