@@ -185,10 +185,9 @@ def _crawl_report(
 @click.option("--resume", is_flag=True, help="Continue the collection's last run if it did not finish.")
 def demo(collection: Path, site_version: int, articles: int, as_of: Any, resume: bool) -> None:
     """Start the site model on loopback, crawl it, and build the archive in COLLECTION."""
+    from archive.sites import DEFAULT_SITE
     from crawler.runner import DEMO_SETTINGS, run_crawl
     from sitemodel.server import start_site_model
-
-    from archive.sites import DEFAULT_SITE
 
     # The model answers for the real host, over https as the real site does, so the demo crawls exactly the
     # real-site start URLs; only politeness delays differ. Its one refused image (a trouble for the tests of
