@@ -1,37 +1,47 @@
-"""Run every benchmark, each in its own interpreter so none inherits another's imports or caches.
+"""Run benchmarks, each in its own interpreter so none inherits another's imports or caches.
 
-python -m benchmarks [--quick] [crawl] [extraction] [rebuild] [sitemodel]
+    python -m benchmarks [--quick]                      every benchmark, one after another
+    python -m benchmarks NAME [OPTIONS...]              one benchmark, with its own options
+    python -m benchmarks crawl --articles 10000         e.g. the crawl of a site model of real size
+
+Each benchmark prints its figures against a baseline measured in the same run; ``NAME --help`` lists its
+options (they share --quick, --repetitions and, where a size matters, --articles).
 """
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import time
 
 from benchmarks.common import REPO
 
-BENCHMARKS = ("crawl", "extraction", "rebuild", "sitemodel")
+BENCHMARKS = ("crawl", "extraction", "rebuild", "sitemodel", "report", "revisits")
+
+
+def run(name: str, args: list[str]) -> bool:
+    started = time.perf_counter()
+    ok = (
+        subprocess.run([sys.executable, "-m", f"benchmarks.{name}", *args], cwd=REPO, check=False).returncode
+        == 0
+    )
+    print(f"\n({name}: {time.perf_counter() - started:.0f} s)\n", flush=True)
+    return ok
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("names", nargs="*", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions: a smoke run, not figures")
-    args = parser.parse_args(argv)
-    unknown = sorted(set(args.names) - set(BENCHMARKS))
-    if unknown:
-        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
-    failed = []
-    for name in args.names or BENCHMARKS:
-        started = time.perf_counter()
-        command = [sys.executable, "-m", f"benchmarks.{name}", *(["--quick"] if args.quick else [])]
-        if subprocess.run(command, cwd=REPO, check=False).returncode != 0:
-            failed.append(name)
-        print(f"\n({name}: {time.perf_counter() - started:.0f} s)\n", flush=True)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("-h", "--help"):
+        print(__doc__)
+        print(f"benchmarks: {', '.join(BENCHMARKS)}")
+        return 0
+    if argv and not argv[0].startswith("-"):
+        name, rest = argv[0], argv[1:]
+        if name not in BENCHMARKS:
+            print(f"unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}", file=sys.stderr)
+            return 2
+        return 0 if run(name, rest) else 1
+    failed = [name for name in BENCHMARKS if not run(name, argv)]
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -107,3 +108,19 @@ def machine_line() -> str:
         f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
     )
+
+
+def benchmark_parser(doc: str | None, *, articles: int | None = None) -> argparse.ArgumentParser:
+    """The options every benchmark shares: --quick, --repetitions, and --articles where size matters.
+
+    ``--result`` is the hidden channel of a child process (see ``run_child``).
+    """
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a smoke run: small and few, not figures")
+    parser.add_argument("--repetitions", type=int, default=None, help="how many times each variant runs")
+    if articles is not None:
+        parser.add_argument(
+            "--articles", type=int, default=articles, help=f"size of the site (default {articles})"
+        )
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    return parser

@@ -16,7 +16,7 @@ from sitemodel.server import SiteModel, start_site_model
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED_GOLD = SHARED / "seed" / "article.gold.json"
-ORIGIN = "http://www.56-china.com.cn"
+ORIGIN = "https://www.56-china.com.cn"  # as the real site serves it; the model tunnels https
 SEED_URL = ORIGIN + "/show-case-1616.html"
 
 # The loopback model answers in milliseconds: no politeness delay needed (the rest of the settings are the
