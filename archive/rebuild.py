@@ -34,6 +34,7 @@ from archive.db.ingest import (
     note_file_damage,
 )
 from archive.db.record_rows import capture_row, is_html_capture
+from archive.db.revisits import refresh_schedule
 from archive.db.schema import open_archive
 from archive.db.site_pass import apply_site_repeats
 from archive.extract.result import Extraction
@@ -123,6 +124,7 @@ def rebuild(
             seen_names[name] = path
             report.files.append(_ingest_file(db, path, pool, workers, progress))
         apply_site_repeats(db)
+        refresh_schedule(db)  # derived from the captures, as live ingest leaves it
         report.captures = db.execute("SELECT count(*) FROM captures").fetchone()[0]
         report.articles = db.execute("SELECT count(*) FROM articles WHERE status = 'ok'").fetchone()[0]
     finally:

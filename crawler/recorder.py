@@ -25,6 +25,7 @@ from warcio.recordloader import ArcWarcRecord
 from archive.collection import CollectionLock, database_path, prepare_collection, warc_directory
 from archive.db.ingest import ingest_record, ingest_warc_file
 from archive.db.prior_captures import PriorCapture
+from archive.db.revisits import refresh_schedule
 from archive.db.schema import open_archive
 from archive.db.site_pass import apply_site_repeats
 from archive.warc.digests import payload_digest
@@ -41,6 +42,7 @@ from archive.warc.writer import RecordLocation, RotatingWarcWriter
 from crawler.crawl_context import crawl_warcinfo_fields, run_stats_uri
 from crawler.http_capture import request_data, response_data, truncation_reason
 from crawler.incremental import PRIOR_META_KEY
+from crawler.revisits import policy_from_settings
 
 logger = logging.getLogger(__name__)
 
@@ -201,6 +203,7 @@ class ArchiveRecorder:
                 for path in self.writer.files_written:
                     ingest_warc_file(self.db, path)
             self.stats.set_value("ingest/site_repeats_changed", apply_site_repeats(self.db))
+            refresh_schedule(self.db, policy_from_settings(self.crawler.settings))
             self.db.close()
         self.lock.release()
         logger.info("Closed WARC files: %s", ", ".join(p.name for p in self.writer.files_written))

@@ -16,7 +16,8 @@ from sitemodel.server import SiteModel, start_site_model
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED_GOLD = SHARED / "seed" / "article.gold.json"
-ORIGIN = "https://www.56-china.com.cn"  # as the real site serves it; the model tunnels https
+ORIGIN = "http://www.56-china.com.cn"  # the shared crawl below uses the http form the model also serves
+HTTPS_ORIGIN = "https://www.56-china.com.cn"  # as the real site serves it: re-crawl tests and the demo
 SEED_URL = ORIGIN + "/show-case-1616.html"
 
 # The loopback model answers in milliseconds: no politeness delay needed (the rest of the settings are the

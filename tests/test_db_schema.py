@@ -25,6 +25,7 @@ TABLES = {
     "boilerplate_occurrences",
     "ingest_problems",
     "articles_fts",
+    "revisit_schedule",
 }
 VIEWS = {
     "warc_files",

@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.collection import CollectionLock
 from archive.warc.reader import WarcReadError, iter_records
 from sitemodel.server import start_site_model
-from tests.conftest import LOOPBACK_SETTINGS, ORIGIN, REPO, cli
+from tests.conftest import HTTPS_ORIGIN, LOOPBACK_SETTINGS, REPO, cli
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,7 @@ def crawl_args(collection: Path, proxy_url: str, *extra: str) -> list[str]:
         "--proxy",
         proxy_url,
         "--start-url",
-        ORIGIN + "/",
+        HTTPS_ORIGIN + "/",
         *settings,
         *extra,
     ]
@@ -91,20 +91,21 @@ def test_edited_removed_and_new_articles(recrawled) -> None:
     edited = [a for a in site.articles if a.updated]
     assert edited
     versions = conn.execute(
-        "select count(distinct text) from articles where url = ? and status = 'ok'", [edited[0].url]
+        "select count(distinct text) from articles where url = ? and status = 'ok'",
+        [HTTPS_ORIGIN + edited[0].path],
     ).fetchone()[0]
     assert versions == 2
     for path in site.removed_paths:
         statuses = [
             s
             for (s,) in conn.execute(
-                "select status from captures where url = ? order by fetched_at", [ORIGIN + path]
+                "select status from captures where url = ? order by fetched_at", [HTTPS_ORIGIN + path]
             )
         ]
         assert statuses[0] == 200 and statuses[-1] == 410
-        shown = json.loads(cli("show", str(collection / "archive.db"), ORIGIN + path, "--json").stdout)
+        shown = json.loads(cli("show", str(collection / "archive.db"), HTTPS_ORIGIN + path, "--json").stdout)
         assert shown["gone"] and shown["title"], "marked gone, old version kept"
-    new_urls = [a.url for a in site.articles if a.id in (8101, 8102)]
+    new_urls = [HTTPS_ORIGIN + a.path for a in site.articles if a.id in (8101, 8102)]
     for url in new_urls:
         shown = json.loads(cli("show", str(collection / "archive.db"), url, "--json").stdout)
         assert shown["title"]
@@ -116,7 +117,7 @@ def test_replaced_image_gets_a_new_capture(recrawled) -> None:
     for path in site.replaced_images:
         digests = conn.execute(
             "select distinct payload_digest from captures where url = ? and record_type = 'response'",
-            [ORIGIN + path],
+            [HTTPS_ORIGIN + path],
         ).fetchall()
         assert len(digests) == 2
 

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.e2e
 SITE = build_site()
 MODEL_IMAGES = sorted({ORIGIN + src for article in SITE.articles for src in article.image_paths})
 DEAD_LINK = ORIGIN + SITE.trouble.dead_link_path
+REFUSED_IMAGES = sorted(ORIGIN + path for path in SITE.refused_images)  # the model answers these 403
 
 
 def _report(collection: Path) -> CompletenessReport:
@@ -40,17 +41,22 @@ def whole(crawled: CrawledCollection) -> CompletenessReport:
     return _report(crawled.path)
 
 
-def test_the_crawled_model_is_complete(whole: CompletenessReport) -> None:
+def test_the_crawled_model_is_complete_but_for_the_image_it_refuses(whole: CompletenessReport) -> None:
+    assert REFUSED_IMAGES and set(REFUSED_IMAGES) <= set(MODEL_IMAGES)
     assert whole.articles_archived == len(SITE.articles) == 40
     # Found: the 40 articles and the dead link some article carries (answered 404: gone, not missing).
     assert whole.articles_found == len(SITE.articles) + 1
     assert [(gone.url, gone.status, gone.archived_before) for gone in whole.articles_gone] == [
         (DEAD_LINK, 404, False)
     ]
-    assert whole.articles_missing == () and whole.images_missing == ()
-    assert whole.images_referenced == whole.images_captured == len(MODEL_IMAGES)
-    assert whole.complete
-    assert completeness_line(whole) == "complete: 40/40 articles, 75/75 images; 1 gone (404/410)"
+    assert whole.articles_missing == ()
+    assert [(image.url, image.reason) for image in whole.images_missing] == [
+        (url, "HTTP 403") for url in REFUSED_IMAGES
+    ]
+    assert whole.images_referenced == len(MODEL_IMAGES)
+    assert whole.images_captured == len(MODEL_IMAGES) - len(REFUSED_IMAGES)
+    assert not whole.complete
+    assert completeness_line(whole).startswith("INCOMPLETE")
 
 
 def test_sections_years_and_statuses_match_the_model(
@@ -115,7 +121,8 @@ def damaged(crawled: CrawledCollection, tmp_path_factory: pytest.TempPathFactory
     shutil.copy(crawled.db_path, path / "archive.db")
     (path / "archive").symlink_to(crawled.path / "archive")  # read only: robots.txt comes from here
     seed = SITE.article_by_path(SEED_URL.removeprefix(ORIGIN))
-    others = [a for a in SITE.articles if a.id != seed.id and a.image_paths]
+    refusing = SITE.trouble.refusing_article_id  # its refused image is missing already: leave it out
+    others = [a for a in SITE.articles if a.id not in (seed.id, refusing) and a.image_paths]
     image_article, removed, stale, gone, https_one = others[:5]
     removed_image = ORIGIN + image_article.image_paths[0]
     with sqlite3.connect(path / "archive.db") as conn:
@@ -177,7 +184,7 @@ def test_a_never_fetched_article_is_missing_with_where_it_is_linked(
 def test_an_image_without_captures_is_missing_with_its_article(
     damaged: Damaged, damaged_report: CompletenessReport
 ) -> None:
-    (missing,) = damaged_report.images_missing
+    (missing,) = [image for image in damaged_report.images_missing if image.url not in REFUSED_IMAGES]
     assert (missing.url, missing.article, missing.reason) == (
         damaged.removed_image,
         damaged.image_article,
@@ -186,7 +193,7 @@ def test_an_image_without_captures_is_missing_with_its_article(
     # The never-fetched article's images are referenced by no archived article any more; the images of the
     # article the site removed still are (its archived copy shows them).
     assert damaged_report.images_referenced == len(MODEL_IMAGES) - damaged.removed_article_images
-    assert damaged_report.images_captured == damaged_report.images_referenced - 1
+    assert damaged_report.images_captured == damaged_report.images_referenced - 1 - len(REFUSED_IMAGES)
 
 
 def test_gone_stale_redirected_and_variant_urls_are_not_missing(
@@ -215,26 +222,38 @@ def test_gone_stale_redirected_and_variant_urls_are_not_missing(
 
 def test_completeness_line_names_what_is_missing(damaged_report: CompletenessReport) -> None:
     assert completeness_line(damaged_report) == (
-        "INCOMPLETE: 1 article and 1 image missing (39/40 articles, "
+        "INCOMPLETE: 1 article and 2 images missing (39/40 articles, "
         f"{damaged_report.images_captured}/{damaged_report.images_referenced} images; see report --json / --html); "
         "2 gone (404/410), 1 excluded by robots.txt, 1 out of scope"
     )
 
 
-def test_exit_status_and_json_of_the_command(crawled: CrawledCollection, damaged: Damaged) -> None:
-    complete = cli("report", str(crawled.path))
+def test_exit_status_and_json_of_the_command(
+    crawled: CrawledCollection, damaged: Damaged, tmp_path: Path
+) -> None:
+    refused = cli("report", str(crawled.path), check=False)
+    assert refused.returncode == 3
+    assert refused.stdout.startswith("INCOMPLETE: 0 articles and 1 image missing")
+    assert all(url in refused.stdout for url in REFUSED_IMAGES)
+    # The same archive, had no page referenced the refused image: complete, exit 0.
+    (tmp_path / "archive").symlink_to(crawled.path / "archive")
+    shutil.copy(crawled.db_path, tmp_path / "archive.db")
+    with sqlite3.connect(tmp_path / "archive.db") as conn:
+        conn.executemany("DELETE FROM images WHERE src = ?", [[url] for url in REFUSED_IMAGES])
+    conn.close()
+    complete = cli("report", str(tmp_path))
     assert complete.returncode == 0
     assert complete.stdout.splitlines()[0].startswith("complete: 40/40 articles")
     incomplete = cli("report", str(damaged.path), "--json", check=False)
     assert incomplete.returncode == 3, incomplete.stderr
     data = json.loads(incomplete.stdout)
     assert data["articles_missing"] == [damaged.removed_article]
-    assert data["images_missing"][0]["url"] == damaged.removed_image
+    assert {image["url"] for image in data["images_missing"]} == {damaged.removed_image, *REFUSED_IMAGES}
     assert data["articles_missing_detail"][0]["reason"] == "not fetched"
     assert {"articles_found", "articles_archived", "images_referenced", "images_captured"} <= data.keys()
     human = cli("report", str(damaged.path / "archive.db"), check=False)
     assert human.returncode == 3
-    assert human.stdout.startswith("INCOMPLETE: 1 article and 1 image missing")
+    assert human.stdout.startswith("INCOMPLETE: 1 article and 2 images missing")
     assert damaged.removed_image in human.stdout
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from archive.db.revisits import Check, RevisitPolicy, derive_schedule, first_interval, spread
 from sitemodel.server import start_site_model
-from tests.conftest import LOOPBACK_SETTINGS, ORIGIN, cli
+from tests.conftest import HTTPS_ORIGIN, LOOPBACK_SETTINGS, cli
 
 POLICY = RevisitPolicy(min_days=1, max_days=30, media_max_days=90, unknown_age_days=7, age_share=0.1)
 DAY = dt.date(2026, 1, 1)
@@ -58,7 +58,7 @@ def test_gone_errors_and_spread() -> None:
 
 def crawl(collection: Path, proxy_url: str, as_of: dt.date, *extra: str) -> str:
     settings = [arg for setting in LOOPBACK_SETTINGS for arg in ("-s", setting)]
-    args = ["crawl", "--collection", str(collection), "--proxy", proxy_url, "--start-url", ORIGIN + "/"]
+    args = ["crawl", "--collection", str(collection), "--proxy", proxy_url, "--start-url", HTTPS_ORIGIN + "/"]
     return cli(*args, "--as-of", as_of.isoformat(), *settings, *extra).stdout
 
 
@@ -93,12 +93,13 @@ def test_two_months_on_every_edit_and_removal_is_caught(scheduled) -> None:
     conn = sqlite3.connect(collection / "archive.db")
     for article in (a for a in site.articles if a.updated):
         versions = conn.execute(
-            "select count(distinct text) from articles where url = ? and status = 'ok'", [article.url]
+            "select count(distinct text) from articles where url = ? and status = 'ok'",
+            [HTTPS_ORIGIN + article.path],
         ).fetchone()[0]
-        assert versions == 2, article.url
+        assert versions == 2, article.path
     for path in site.removed_paths:
         outcome = conn.execute(
-            "select last_outcome from revisit_schedule where url = ?", [ORIGIN + path]
+            "select last_outcome from revisit_schedule where url = ?", [HTTPS_ORIGIN + path]
         ).fetchone()
         assert outcome == ("gone",)
 

@@ -387,7 +387,7 @@ def _hangul_tokens(db: Database) -> None:
             index_article(db, capture_id, title, text)
 
 
-@REGISTRY.register(10, "revisit schedule")
+@REGISTRY.register(9, "revisit schedule")
 def _revisit_schedule(db: Database) -> None:
     # Derived from captures by archive.db.revisits.refresh_schedule; see docs/schema.md.
     _run(
