@@ -90,6 +90,7 @@ def prepare_collection(collection: Path) -> PreparedCollection:
     either happened) run the site-wide repeated-lines pass the killed crawl did not reach, so the database
     equals a rebuild of the WARC files."""
     from archive.db.ingest import ingest_warc_file
+    from archive.db.revisits import refresh_schedule
     from archive.db.schema import open_archive
     from archive.db.site_pass import apply_site_repeats
     from archive.warc.recovery import recover_open_files
@@ -109,6 +110,8 @@ def prepare_collection(collection: Path) -> PreparedCollection:
                 caught_up.append(path.name)
         # Only after a crash is there anything to redo; a normal start leaves the pass to the crawl's end.
         changed = apply_site_repeats(db) if recovered or caught_up else 0
+        if recovered or caught_up:
+            refresh_schedule(db)
     finally:
         db.close()
     return PreparedCollection(recovered, refetch, tuple(caught_up), changed)

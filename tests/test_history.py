@@ -3,6 +3,7 @@ collection, and the captures and diffs the archive reports for the URLs that cha
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -25,7 +26,7 @@ REMOVED_URL = ORIGIN + SITE_V2.removed_paths[0]
 CORRECTION = "(本文于2025年1月更新"
 
 
-def crawl_into(collection: Path, model: SiteModel) -> None:
+def crawl_into(collection: Path, model: SiteModel, *extra: str) -> None:
     settings = [arg for setting in LOOPBACK_SETTINGS for arg in ("-s", setting)]
     cli(
         "crawl",
@@ -38,16 +39,19 @@ def crawl_into(collection: Path, model: SiteModel) -> None:
         "--start-url",
         SEED_URL,
         *settings,
+        *extra,
     )
 
 
 @pytest.fixture(scope="module")
 def recrawled(tmp_path_factory: pytest.TempPathFactory, site_model: SiteModel) -> Path:
-    """A collection crawled from version 1 of the site, then again from version 2."""
+    """A collection crawled from version 1 of the site, then again from version 2 when (by the revisit
+    schedule's calendar) every archived page is due again."""
     collection = tmp_path_factory.mktemp("recrawled")
     crawl_into(collection, site_model)
+    later = (dt.date.today() + dt.timedelta(days=100)).isoformat()
     with start_site_model(version=2) as model_v2:
-        crawl_into(collection, model_v2)
+        crawl_into(collection, model_v2, "--as-of", later)
     return collection / "archive.db"
 
 
