@@ -20,8 +20,8 @@ def render_cli_help() -> str:
     ]
     root = click.Context(cli, info_name="minzu-archive")
     parts += ["## minzu-archive", "", "```", cli.get_help(root), "```", ""]
-    for name in sorted(cli.commands):
-        command = cli.commands[name]
+    for name in cli.list_commands(root):
+        command = cli.get_command(root, name)
         context = click.Context(command, info_name=f"minzu-archive {name}", parent=root)
         parts += [f"## minzu-archive {name}", "", "```", command.get_help(context), "```", ""]
     return "\n".join(parts)
