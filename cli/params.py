@@ -25,7 +25,7 @@ _NEVER_IN_URL = re.compile(r"[\s<>\"{}|\\^`]")
 def web_url_problem(url: str) -> str | None:
     """Why ``url`` cannot be crawled (not http(s), no host, malformed), or None when it can."""
     if _NEVER_IN_URL.search(url):
-        return "contains a space or a character that cannot stand in a URL"
+        return "is not a URL (it holds a space or a character that cannot stand in one)"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port out of range

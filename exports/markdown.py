@@ -130,7 +130,8 @@ def export_markdown(
         ]
         if conflicts:
             raise MarkdownExportError(
-                f"{len(conflicts)} files in {out_dir} would be replaced by different content "
+                f"{len(conflicts)} file{'s' if len(conflicts) != 1 else ''} in {out_dir} would be replaced "
+                "by different content "
                 f"(e.g. {conflicts[0]})",
                 "Add --overwrite to replace them, or export into another folder.",
             )

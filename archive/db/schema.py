@@ -429,7 +429,7 @@ def check_archive(path: Path | str) -> set[int]:
     except sqlite3.Error as error:
         raise ArchiveSchemaError(f"{path}: cannot open: {error}") from error
     try:
-        db = Database(conn)
+        db = Database(conn, execute_plugins=False)
         applied = applied_versions(db)
         if not applied and db.table_names():
             raise ArchiveSchemaError(
@@ -487,7 +487,7 @@ def open_for_reading(path: Path | str) -> Database:
     except sqlite3.Error as error:  # missing or unreadable
         raise ArchiveSchemaError(f"{path}: cannot open: {error}") from error
     try:
-        applied = applied_versions(Database(conn))
+        applied = applied_versions(Database(conn, execute_plugins=False))
     except sqlite3.DatabaseError as error:  # not SQLite at all ("file is not a database")
         raise ArchiveSchemaError(f"{path} is not a minzu-archive database ({error})") from error
     finally:

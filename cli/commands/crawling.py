@@ -117,13 +117,16 @@ def _crawl_report(collection: Path, stats: dict[str, Any], seconds: float, seed_
     db = open_archive(collection / "archive.db", readonly=True)
     runs = run_figures(db)
     first_bytes = runs[0].warc_bytes if len(runs) > 1 else None
+    run_lines = _run_lines(stats, seconds, first_bytes)
+    collection_lines = [(key.replace("_", " "), value) for key, value in summary(db).items()]
+    collection_lines.append(("folder", collection))
+    width = max(LABEL_WIDTH, *(len(label) for label, _ in run_lines))
     click.echo("This run")
-    for key, value in _run_lines(stats, seconds, first_bytes):
-        click.echo(f"  {key:<{LABEL_WIDTH}} {value}")
+    for label, value in run_lines:
+        click.echo(f"  {label:<{width}} {value}")
     click.echo("Collection (all runs)")
-    for key, value in summary(db).items():
-        click.echo(f"  {key.replace('_', ' '):<{LABEL_WIDTH}} {value}")
-    click.echo(f"  {'folder':<{LABEL_WIDTH}} {collection}")
+    for label, value in collection_lines:
+        click.echo(f"  {label:<{width}} {value}")
     if seed_url:
         row = show_url(db, seed_url)
         click.echo(f"\nSeed article ({seed_url}):")

@@ -56,7 +56,9 @@ OPERATOR_WORDS = ("OR", "AND", "NOT")
 def check_query(query: str) -> str:
     """The query, or a usage error when it has nothing to search for or uses an operator we lack."""
     if not any(unicodedata.category(char)[0] in "LN" for char in query):
-        raise click.BadParameter("the query has no letters or digits to search for", param_hint="QUERY")
+        raise click.BadParameter(
+            "the query has nothing to search for (no letters or digits)", param_hint="QUERY"
+        )
     operators = sorted({word for word in query.split() if word in OPERATOR_WORDS})
     if operators:
         raise click.BadParameter(
