@@ -97,9 +97,9 @@ def build_warcs(folder: Path) -> Path:
     return warc.close()
 
 
-@pytest.fixture(scope="module")
-def inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
-    found = Inputs(tmp_path_factory.mktemp("bad-input"))
+def build_inputs(root: Path) -> Inputs:
+    """The archive (rebuilt from the WARC files above by the CLI) and the bad files, under ``root``."""
+    found = Inputs(root)
     build_warcs(found.warcs)
     cli("rebuild", str(found.warcs), "--db", str(found.db), "--workers", "0", "-q")
     found.text.write_text("not a database\n", encoding="utf-8")
@@ -119,6 +119,11 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
     found.newer_collection.mkdir()
     shutil.copyfile(found.newer, found.newer_collection / "archive.db")
     return found
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
+    return build_inputs(tmp_path_factory.mktemp("bad-input"))
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.test_cli_bad_input import SEED_URL, Inputs
-from tests.test_cli_bad_input import inputs as archive_with_bad_files  # noqa: F401 - pytest's fixture "inputs"
+from tests.test_cli_bad_input import SEED_URL, Inputs, build_inputs
 
 # Top-level packages of extraction (trafilatura and what it brings) and crawling (Scrapy, Twisted).
 HEAVY_PACKAGES = {
@@ -54,6 +53,11 @@ READ_COMMANDS = {
     "export wacz": "export wacz {collection} -o {new}/startup.wacz",
     "serve": "serve {db} --get /archive.json",
 }
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
+    return build_inputs(tmp_path_factory.mktemp("startup"))
 
 
 def loaded_modules(args: list[str], tmp_path: Path) -> list[str]:
