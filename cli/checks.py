@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import io
 import os
+import zlib
 from pathlib import Path
 
 from cli.errors import CommandError
@@ -33,14 +37,64 @@ def check_collection(collection: Path) -> None:
         check_target_database(db_path, hint="Choose another --collection, or upgrade minzu-archive.")
 
 
+# How a WARC record (WARC/1.0, WARC/1.1) and an ARC file's first record (filedesc://) begin.
+ARCHIVE_STARTS = (b"WARC/", b"filedesc://")
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _first_bytes(path: Path) -> bytes:
+    """The first bytes of ``path``, of its first gzip member if it is gzipped."""
+    with path.open("rb") as raw:
+        head = raw.read(64)
+        if head.startswith(GZIP_MAGIC):
+            raw.seek(0)
+            with gzip.GzipFile(fileobj=raw) as unpacked:
+                head = unpacked.read(64)
+    return head
+
+
+def foreign_start(path: Path) -> str | None:
+    """What ``path`` starts with, when it can be read and is something other than a WARC or ARC file
+    (plain or gzipped); None for an archive, an empty file or one that cannot be read (damage is the
+    reader's to report)."""
+    try:
+        head = _first_bytes(path).lstrip()
+    except (OSError, EOFError, zlib.error):
+        return None
+    if not head or head.startswith(ARCHIVE_STARTS):
+        return None
+    printable = "".join(char for char in head[:24].decode("ascii", errors="replace") if char.isprintable())
+    return printable.strip() or "binary bytes"
+
+
+def not_an_archive(path: Path) -> str | None:
+    """Why ``path`` is not a WARC or ARC file at all, or None.
+
+    Read before handing a file to warcio, which prints pages of warnings about a file that is not a
+    WARC at all (a database, an image) before it gives up.
+    """
+    try:
+        head = _first_bytes(path).lstrip()
+    except (OSError, EOFError, zlib.error) as error:
+        return f"unreadable ({error})"
+    if not head:
+        return "it is empty"
+    start = foreign_start(path)
+    return f"it starts with {start!r}" if start else None
+
+
 def warc_file_problem(path: Path) -> str | None:
     """Why ``path`` cannot be read as a WARC or ARC file (it is not one, or holds no record), or None.
     Damage after the first record is not a problem here: the readable records are still used."""
     from archive.warc.reader import WarcReadError, iter_records
 
+    reason = not_an_archive(path)
+    if reason:
+        return f"{path} is not a WARC or ARC file: {reason}"
     try:
-        for _ in iter_records(path):
-            return None
+        with contextlib.redirect_stderr(io.StringIO()):  # warcio's own warnings: the message says it all
+            for _ in iter_records(path):
+                return None
     except WarcReadError as error:
         if error.records_read == 0:
             return f"{path} is not a WARC or ARC file ({' '.join(error.reason.split())[:120]})"

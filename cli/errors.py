@@ -125,6 +125,9 @@ def handle(error: BaseException) -> int:
         traceback.print_exception(error, file=sys.stderr)
     if isinstance(error, click.exceptions.Exit):
         return error.exit_code
+    if isinstance(error, click.exceptions.NoArgsIsHelpError):
+        click.echo(error.format_message(), err=True)  # a bare group (`minzu-archive`): its help
+        return EXIT_USAGE
     if isinstance(error, click.UsageError):
         _print_error(error.format_message(), _usage_hint(error))
         return EXIT_USAGE

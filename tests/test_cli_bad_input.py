@@ -227,11 +227,14 @@ CASES: list[tuple[str, str, int, str]] = [
     ("rebuild: db of another program", "rebuild {warcs} --db {foreign}", 1, "another program"),
     ("rebuild: folder without WARC files", "rebuild {empty} --db {new}/a.db", 1, "no WARC or ARC files"),
     ("replay: not a WARC file", "replay {text} --collection {new}/r", 1, "not a WARC or ARC file"),
+    ("replay: a database as WARC", "replay {db} --collection {new}/r", 1, "not a WARC or ARC file"),
+    ("rebuild: not a WARC file", "rebuild {text} --db {new}/a.db", 1, "not a WARC or ARC file"),
     ("serve: page not found", "serve {db} --get /no/such/page", 1, "404"),
     ("serve: newer schema", "serve {newer} --get /", 1, "schema version 999"),
     ("crawl: into a newer archive", "crawl --collection {newer_collection}", 1, "schema version 999"),
     ("demo: into a newer archive", "demo --collection {newer_collection}", 1, "schema version 999"),
     ("check: not a WARC file", "check {text}", 1, ""),
+    ("check: a database as WARC", "check {db}", 1, ""),
 ]
 
 
@@ -248,6 +251,7 @@ def test_bad_input_is_one_error_line_and_changes_nothing(
     assert snapshot(inputs.root) == before, "a refused command changed or created files"
     if status == 1 and command.startswith("check "):
         assert result.stdout.startswith("FAILED"), result.stdout  # `check` reports in its own format
+        assert "not a WARC or ARC file" in result.stdout and result.stderr == ""  # no pages of warcio
         return
     lines = result.stderr.strip().splitlines()
     assert 1 <= len(lines) <= 2 and lines[0].startswith("Error: "), result.stderr
@@ -312,6 +316,13 @@ def test_show_and_history_use_the_same_field_names(inputs: Inputs) -> None:
     shared = set(shown["captures"][0]) & set(history["captures"][0])
     assert {"http_status", "record_id", "record_type", "fetched_at", "warc_filename", "warc_offset"} <= shared
     assert "status" not in shown["captures"][0]
+
+
+def test_extract_names_the_status_as_show_does(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(_article("字段名称", "2021-03-04"))
+    report = json.loads(cli("extract", str(page), "--url", SITE + "/a.html", "--json").stdout)
+    assert report["article_status"] == "ok" and "status" not in report
 
 
 def test_show_says_where_a_redirect_goes_and_what_a_404_was(inputs: Inputs) -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from cli.checks import check_target_database
+from cli.checks import check_target_database, foreign_start
 from cli.commands.output import print_json
-from cli.errors import CommandError, expected_message
+from cli.errors import CommandError, expected_message, set_interrupt_hint
 from cli.params import OutputFile
 
 
@@ -40,6 +40,7 @@ def rebuild(paths: tuple[Path, ...], db_path: Path, workers: int | None, quiet: 
     Each file gets an outcome; a damaged file keeps the records before the damage, and no file
     makes the command fail. Rebuilding from the same files again changes nothing.
     """
+    set_interrupt_hint("Run the same rebuild again to finish: what it ingested so far is kept.")
     from tqdm import tqdm
 
     from archive.rebuild import find_warc_files
@@ -51,6 +52,13 @@ def rebuild(paths: tuple[Path, ...], db_path: Path, workers: int | None, quiet: 
             f"no WARC or ARC files in {', '.join(map(str, paths))}",
             "Give WARC files (.warc, .warc.gz, .arc, .arc.gz) or folders holding them.",
         )
+    for path in paths:
+        start = foreign_start(path) if path.is_file() else None
+        if start:
+            raise CommandError(
+                f"{path} is not a WARC or ARC file: it starts with {start!r}",
+                "Give WARC files (.warc, .warc.gz, .arc, .arc.gz) or folders holding them.",
+            )
     check_target_database(db_path, hint="Give --db a new file name, or an archive built by this version.")
     total = sum(path.stat().st_size for path in files if path.is_file())
     disable = quiet or not sys.stderr.isatty()

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from cli.checks import check_collection, warc_file_problem
+from cli.checks import check_collection, foreign_start, warc_file_problem
 from cli.commands.output import parse_settings, print_json
 from cli.errors import CommandError, Interrupted, set_interrupt_hint
 from cli.params import CollectionFolder, WebUrl
@@ -54,7 +54,8 @@ def check(paths: tuple[Path, ...], quiet: bool, as_json: bool) -> None:
     failed = 0
     records = []
     for path in files:
-        report = check_warc(path)
+        start = foreign_start(path)
+        report = _not_an_archive_report(path, f"it starts with {start!r}") if start else check_warc(path)
         failed += not report.ok
         if as_json:
             records.append(_check_record(path, report))
@@ -79,6 +80,15 @@ def check(paths: tuple[Path, ...], quiet: bool, as_json: bool) -> None:
         click.echo(f"{len(files) - failed} of {len(files)} files passed")
     if failed:
         raise SystemExit(1)
+
+
+def _not_an_archive_report(path: Path, reason: str) -> Any:
+    """The report of a file that is not a WARC at all, in the shape ``check_warc`` gives (warcio would
+    print pages of warnings before giving up on it)."""
+    from archive.warc.check import CheckProblem, CheckReport
+
+    problem = CheckProblem(0, None, None, "error", f"not a WARC or ARC file: {reason}")
+    return CheckReport(path, 0, (problem,))
 
 
 def _check_record(path: Path, report: Any) -> dict[str, Any]:
