@@ -65,7 +65,8 @@ class WebUrl(click.ParamType):
 
 
 class DomainName(click.ParamType):
-    """A host name such as ``56-china.com.cn`` (a URL given here is a common slip: say so)."""
+    """A host name such as ``56-china.com.cn``, optionally with a port (a URL given here is a common
+    slip: say so)."""
 
     name = "DOMAIN"
 
@@ -75,7 +76,8 @@ class DomainName(click.ParamType):
             self.fail(
                 f"{value!r} is a URL; give the host name only, e.g. {urlsplit(domain).hostname}", param, ctx
             )
-        if not (_is_ip_address(domain) or _HOST_NAME.match(domain)):
+        host, _, port = domain.rpartition(":") if domain.count(":") == 1 else (domain, "", "")
+        if not (_is_ip_address(host) or _HOST_NAME.match(host)) or (port and not port.isdigit()):
             self.fail(f"{value!r} is not a host name", param, ctx)
         return domain
 

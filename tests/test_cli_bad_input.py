@@ -258,6 +258,33 @@ def test_bad_input_is_one_error_line_and_changes_nothing(
     assert message in lines[0], result.stderr
 
 
+def test_an_archive_left_by_a_killed_writer_is_recovered_not_refused(inputs: Inputs, tmp_path: Path) -> None:
+    """A writer killed mid-transaction leaves a hot journal; SQLite rolls it back on the next write access,
+    so the commands must not read the file as "not an archive" (read-only opens cannot roll back)."""
+    db = tmp_path / "archive.db"
+    shutil.copyfile(inputs.db, db)
+    before = snapshot_db(db)
+    killed_writer = (
+        "import os, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "conn.execute('PRAGMA cache_size=1')  # changed pages reach the file before the commit\n"
+        "conn.execute('BEGIN')\n"
+        "conn.execute(\"UPDATE articles SET text = text || '被改写'\")\n"
+        "os._exit(9)\n"
+    )
+    subprocess.run([sys.executable, "-c", killed_writer, str(db)], check=False)
+    assert Path(f"{db}-journal").exists()
+    found = json.loads(cli("search", str(db), "民族团结", "--json").stdout)
+    assert found and not Path(f"{db}-journal").exists()
+    assert snapshot_db(db) == before  # the unfinished transaction is gone, everything committed is there
+    cli("rebuild", str(inputs.warcs), "--db", str(db), "--workers", "0", "-q")
+
+
+def snapshot_db(path: Path) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT capture_id, title, text FROM articles ORDER BY capture_id").fetchall()
+
+
 def test_debug_shows_the_traceback(inputs: Inputs) -> None:
     result = cli("--debug", "search", str(inputs.newer), "海西", check=False)
     assert result.returncode == 1
