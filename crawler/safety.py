@@ -74,10 +74,10 @@ class AddressGuardMiddleware:
             raise IgnoreRequest(f"internal address {refused[0]} refused for {request.url}")
 
     def _report(self, url: str, address: str) -> None:
-        """A WARNING the first time an address is refused (with how to allow it), DEBUG after that: the
-        reason must be seen, once, among a quiet crawl's few lines."""
+        """A WARNING the first time an address is refused, with how to allow it, so that the reason is
+        seen among a quiet crawl's few lines; INFO for each later refusal (``-v`` shows them)."""
         if address in self._reported:
-            logger.debug("Refused %s: %s is an internal address", url, address)
+            logger.info("Refused %s: %s is an internal address", url, address)
             return
         self._reported.add(address)
         if len(self._reported) == 1:

@@ -43,6 +43,10 @@ def _output(path: Path | None) -> Iterator[TextIO]:
     if path is None:
         yield sys.stdout
         return
+    if path.exists() and not path.is_file():  # /dev/stdout, a named pipe: written to as it is
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            yield fh
+        return
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     umask = os.umask(0)
     os.umask(umask)
