@@ -55,6 +55,7 @@ class AddressGuardMiddleware:
         except ValueError as error:
             raise ValueError(f"ADDRESS_GUARD_ALLOWED takes IP addresses only: {error}") from None
         self.stats = stats
+        self._reported: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AddressGuardMiddleware:
@@ -69,8 +70,25 @@ class AddressGuardMiddleware:
         refused = [a for a in addresses if is_internal_address(a) and a not in self.allowed]
         if refused:
             self.stats.inc_value("address_guard/refused")
-            logger.info("Refused %s: %s is an internal address", request.url, refused[0])
+            self._report(request.url, refused[0])
             raise IgnoreRequest(f"internal address {refused[0]} refused for {request.url}")
+
+    def _report(self, url: str, address: str) -> None:
+        """A WARNING the first time an address is refused, with how to allow it, so that the reason is
+        seen among a quiet crawl's few lines; INFO for each later refusal (``-v`` shows them)."""
+        if address in self._reported:
+            logger.info("Refused %s: %s is an internal address", url, address)
+            return
+        self._reported.add(address)
+        if len(self._reported) == 1:
+            self.stats.set_value("address_guard/first_refused", address)
+        logger.warning(
+            "Refused %s: %s is an internal address (private, loopback or link-local); "
+            "to crawl it anyway, set ADDRESS_GUARD_ALLOWED=%s",
+            url,
+            address,
+            address,
+        )
 
 
 def _is_literal(host: str) -> bool:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
-import sys
+import os
 import tempfile
 from pathlib import Path
 
@@ -58,7 +59,12 @@ def page_entries(db: Database) -> list[dict[str, str]]:
 
 def export_wacz(collection: Path, out: Path) -> int:
     """Package ``collection`` (its ``archive/*.warc.gz`` and ``archive.db``) as ``out``; return the
-    number of pages listed. py-wacz's progress messages go to stderr."""
+    number of pages listed.
+
+    py-wacz's own progress messages are kept back and shown (in the error) only if it fails. The file is
+    built beside ``out`` and renamed onto it when complete, so a failure leaves no half-written WACZ and
+    keeps any earlier one.
+    """
     from wacz.main import main as wacz_main
 
     warcs = collection_warcs(collection)
@@ -75,14 +81,22 @@ def export_wacz(collection: Path, out: Path) -> int:
         entries = page_entries(db)
     finally:
         db.close()
-    with tempfile.TemporaryDirectory(prefix="minzu-wacz-") as scratch:
-        pages = Path(scratch) / "pages.jsonl"
-        with pages.open("w", encoding="utf-8") as fh:
-            for line in (PAGES_HEADER, *entries):
-                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
-        args = ["create", "-o", str(out), "-p", str(pages), "--title", TITLE, "--desc", DESCRIPTION]
-        with contextlib.redirect_stdout(sys.stderr):
-            status = wacz_main([*args, *(str(path) for path in warcs)])
-    if status != 0:
-        raise WaczError(f"py-wacz could not create {out} (exit status {status})")
+    partial = out.with_name(f".{out.name}.part")
+    messages = io.StringIO()
+    try:
+        with tempfile.TemporaryDirectory(prefix="minzu-wacz-") as scratch:
+            pages = Path(scratch) / "pages.jsonl"
+            with pages.open("w", encoding="utf-8") as fh:
+                for line in (PAGES_HEADER, *entries):
+                    fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+            args = ["create", "-o", str(partial), "-p", str(pages), "--title", TITLE, "--desc", DESCRIPTION]
+            with contextlib.redirect_stdout(messages), contextlib.redirect_stderr(messages):
+                status = wacz_main([*args, *(str(path) for path in warcs)])
+        if status != 0:
+            said = " ".join(messages.getvalue().split()[-30:])
+            raise WaczError(f"py-wacz could not create {out} (exit status {status}): {said}")
+        os.replace(partial, out)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
     return len(entries)

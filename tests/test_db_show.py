@@ -44,7 +44,7 @@ def test_show_seed_article(archive_db: Database) -> None:
     subscription = [block for block in shown["boilerplate"] if block["text"].startswith("欢迎订阅")]
     assert len(subscription) == 1 and "订阅下载" in subscription[0]["text"]
     [capture] = shown["captures"]
-    assert capture["status"] == 200 and capture["mime_type"] == "text/html"
+    assert capture["http_status"] == 200 and capture["mime_type"] == "text/html"
     assert capture["warc_filename"] == "run-00000.warc.gz" and capture["fetched_at"] == "2024-01-15T08:00:01Z"
     assert capture["record_id"] == shown["capture_id"] and capture["payload_digest"].startswith("sha1:")
 
@@ -69,19 +69,21 @@ def test_show_uses_latest_ok_capture_and_lists_all(archive_db: Database, tmp_pat
 def test_show_error_page_and_unknown_url(archive_db: Database) -> None:
     shown = show_url(archive_db, MISSING_URL)
     assert shown["title"] is None and shown["article_status"] is None
-    assert [c["status"] for c in shown["captures"]] == [404]
+    assert [c["http_status"] for c in shown["captures"]] == [404]
     assert show_url(archive_db, "https://www.56-china.com.cn/never.html") is None
 
 
 def test_summary_counts(archive_db: Database) -> None:
     totals = summary(archive_db)
     assert totals["captures"] == 5
-    assert totals["pages"] == 4  # seed, second article, home, the 404 page
+    assert totals["html_urls"] == 4  # seed, second article, home, the 404 page
     assert totals["articles"] >= 2
-    assert totals["images"] == 1
+    assert totals["image_urls"] == 1
     assert totals["errors"] == 1
     assert totals["runs"] == 1 and totals["warc_files"] == 2 and totals["records"] == 13
     html_bytes = archive_db.execute(
         "SELECT sum(content_length) FROM captures WHERE mime_type = 'text/html'"
     ).fetchone()[0]
-    assert totals["bytes"] == html_bytes + len(JPEG_BYTES)
+    assert totals["payload_bytes"] == html_bytes + len(JPEG_BYTES)
+    on_disk = archive_db.execute("SELECT sum(warc_length) FROM warc_records").fetchone()[0]
+    assert totals["warc_bytes"] == on_disk > 0

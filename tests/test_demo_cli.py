@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_URL, cli
+from tests.conftest import REPO, SEED_URL, cli
 
 pytestmark = pytest.mark.e2e
+
+# Labels of the summary: a run's figures, then the collection's over all runs, named so that none reads
+# as another's contradiction (pages parsed in this run are not the collection's HTML URLs).
+RUN_FIGURES = ("responses", "pages parsed", "errors", "warc bytes written", "seconds", "finish reason")
+COLLECTION_FIGURES = ("html urls", "articles", "image urls", "warc bytes", "payload bytes", "errors")
 
 
 def test_demo_builds_the_collection_and_prints_the_seed(tmp_path: Path, gold: dict) -> None:
     collection = tmp_path / "demo"
     result = cli("demo", "--collection", str(collection))
     out = result.stdout
-    assert "This run" in out and "Collection" in out
-    for figure in ("pages", "images", "bytes", "errors", "seconds", "warc bytes"):
-        assert f"  {figure} " in out
+    this_run, _, whole = out.partition("Collection (all runs)")
+    assert this_run.startswith("Site model of") and "This run" in this_run
+    for figure in RUN_FIGURES:
+        assert f"  {figure} " in this_run, figure
+    for figure in COLLECTION_FIGURES:
+        assert f"  {figure} " in whole, figure
+    assert not re.search(r"^  (pages|bytes) +\d", out, re.MULTILINE)  # the old ambiguous labels
     assert gold["title"] in out
+    assert result.stderr == ""  # the demo is quiet: the summary is the report
     warcs = list((collection / "archive").glob("*.warc.gz"))
     assert warcs and not list((collection / "archive").glob("*.open"))
     conn = sqlite3.connect(collection / "archive.db")
@@ -28,3 +43,26 @@ def test_demo_builds_the_collection_and_prints_the_seed(tmp_path: Path, gold: di
     assert runs == 1
     shown = json.loads(cli("show", str(collection / "archive.db"), SEED_URL, "--json").stdout)
     assert shown["published"] == gold["date_published"]
+
+
+def test_ctrl_c_during_the_demo_exits_130_with_the_resume_command(tmp_path: Path) -> None:
+    collection = tmp_path / "demo"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive", "demo", "--collection", str(collection)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list((collection / "archive").glob("*.open")):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines() == [
+        "Error: interrupted: the run is unfinished",
+        f"Run `minzu-archive demo --collection {collection} --resume` to continue where it stopped.",
+    ]
+    assert re.search(r"finish reason +shutdown\n", stdout)
+    assert not list((collection / "archive").glob("*.open"))  # the WARC file was closed cleanly

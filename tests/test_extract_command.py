@@ -33,7 +33,7 @@ def test_json_report_has_every_field_and_its_rule(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["status"] == "ok"
+    assert report["article_status"] == "ok"
     assert report["title"] == "测试标题"
     assert report["published"] == "2021-03-04T08:30"  # time of day kept
     assert (report["author"], report["source"]) == ("张三", "某报")

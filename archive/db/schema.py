@@ -421,16 +421,89 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     return sqlite3.connect(str(path))
 
 
+def _needs_rollback(error: sqlite3.Error) -> bool:
+    """True when a read-only open failed because a writer died mid-transaction (a "hot" journal beside
+    the file): SQLite must roll that transaction back, which needs write access, before anyone reads."""
+    return getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK"
+
+
+def _read_schema(path: Path | str) -> tuple[set[int], bool]:
+    """(applied migrations, whether the file has any table), read without writing, except that the
+    transaction of a writer that died is rolled back first, as any SQLite client opening it would."""
+    for readonly in (True, False):
+        conn = connect(path, readonly=readonly)
+        try:
+            db = Database(conn, execute_plugins=False)
+            return applied_versions(db), bool(db.table_names())
+        except sqlite3.OperationalError as error:
+            if not (readonly and _needs_rollback(error)):
+                raise
+        finally:
+            conn.close()
+    raise AssertionError("unreachable: the writable attempt returns or raises")
+
+
+def _newer_versions(applied: set[int]) -> list[int]:
+    """Migrations recorded in an archive that this code does not know: a newer version wrote them."""
+    known = {m.version for m in REGISTRY.ordered()}
+    return sorted(applied - known)
+
+
+def _refuse_newer(path: Path | str, applied: set[int]) -> None:
+    newer = _newer_versions(applied)
+    if newer:
+        raise ArchiveSchemaError(
+            f"{path} has schema version {max(applied)}, newer than this minzu-archive knows "
+            f"(up to {LATEST_VERSION}; unknown migrations {newer}): upgrade minzu-archive to use it"
+        )
+
+
+def check_archive(path: Path | str) -> set[int]:
+    """The schema versions of the archive at ``path``, read without changing the file (but for rolling
+    back the transaction of a writer that died, as any SQLite client opening it would); raises
+    :class:`ArchiveSchemaError` when it is not SQLite, not a minzu-archive database (another program's
+    tables and no ``schema_migrations``), or newer than this code. A missing or empty file is a new
+    archive (empty set): a caller that writes may create it.
+    """
+    file = Path(path)
+    if not file.exists() or (file.is_file() and file.stat().st_size == 0):
+        return set()
+    if not file.is_file():
+        raise ArchiveSchemaError(f"{path} is not a file")
+    try:
+        applied, has_tables = _read_schema(file)
+    except (
+        sqlite3.OperationalError
+    ) as error:  # unreadable, locked, or a crashed transaction on read-only media
+        raise ArchiveSchemaError(f"{path}: cannot open: {error}") from error
+    except sqlite3.DatabaseError as error:  # "file is not a database", "database disk image is malformed"
+        raise ArchiveSchemaError(f"{path} is not a usable minzu-archive database ({error})") from error
+    if not applied and has_tables:
+        raise ArchiveSchemaError(
+            f"{path} is a SQLite database of another program, not a minzu-archive database"
+        )
+    _refuse_newer(path, applied)
+    return applied
+
+
 def open_archive(path: Path | str, *, readonly: bool = False) -> Database:
     """Open (creating or upgrading as needed) an archive database and register its SQL functions.
 
     A read-only archive is never upgraded: if it is older than this code, that is an error the
-    caller must see, not something to paper over.
+    caller must see, not something to paper over. An archive written by a newer version (it records
+    migrations this code does not know) is refused either way: this code could misread it, and
+    writing to it could break what the newer code relies on.
     """
     conn = connect(path, readonly=readonly)
     db = Database(conn, execute_plugins=False)
+    try:
+        applied = applied_versions(db)
+        _refuse_newer(path, applied)
+    except BaseException:
+        conn.close()
+        raise
     if readonly:
-        missing = {m.version for m in REGISTRY.ordered()} - applied_versions(db)
+        missing = {m.version for m in REGISTRY.ordered()} - applied
         if missing:
             conn.close()
             raise ArchiveSchemaError(
@@ -450,20 +523,17 @@ def open_for_reading(path: Path | str) -> Database:
     migration) is ever upgraded: an empty file, another program's SQLite database or a file that is
     not SQLite raises :class:`ArchiveSchemaError` and is left untouched. So does a file that cannot be
     upgraded (read-only media, another writer holding the lock), rather than answering from a schema
-    it lacks.
+    it lacks, and an archive written by a newer version of this code.
     """
     try:
-        conn = connect(path, readonly=True)
-    except sqlite3.Error as error:  # missing or unreadable
+        applied, _ = _read_schema(path)
+    except sqlite3.OperationalError as error:  # missing, unreadable, locked
         raise ArchiveSchemaError(f"{path}: cannot open: {error}") from error
-    try:
-        applied = applied_versions(Database(conn))
-    except sqlite3.DatabaseError as error:  # not SQLite at all ("file is not a database")
+    except sqlite3.DatabaseError as error:  # not SQLite at all ("file is not a database"), or damaged
         raise ArchiveSchemaError(f"{path} is not a minzu-archive database ({error})") from error
-    finally:
-        conn.close()
     if not applied:
         raise ArchiveSchemaError(f"{path} is not a minzu-archive database (it has no schema_migrations)")
+    _refuse_newer(path, applied)
     missing = {m.version for m in REGISTRY.ordered()} - applied
     if missing:
         try:

@@ -1,20 +1,50 @@
 """Commands that crawl: `demo` (the site model on loopback) and `crawl` (any site, the real one by default).
 
-Scrapy and the site model are imported inside the commands, never at module import.
+Scrapy and the site model are imported inside the commands, never at module import. Every option is checked
+before the crawl starts (a refused crawl creates no collection folder); Scrapy's own log is quiet unless
+asked for with -v, and the summary printed at the end is the report. Ctrl-C stops the crawl cleanly,
+prints the summary and exits 130 with the command that resumes it.
 """
 
 from __future__ import annotations
 
+import shlex
 import time
 from pathlib import Path
 from typing import Any
 
 import click
 
+from cli.checks import check_collection
 from cli.commands.output import parse_settings, print_json
+from cli.errors import CommandError, Interrupted, set_interrupt_hint
+from cli.params import POSITIVE, CollectionFolder, DomainName, WebUrl
 
 DEMO_COLLECTION = Path("collections/demo")
 SEED_PATH = "/show-case-1616.html"
+
+
+# Requests the crawl decided not to make, by the stats key that counts them: shown in the summary, since
+# with a quiet log the summary is where a user learns why a page is missing.
+REFUSALS = {
+    "address_guard/refused": "internal address",
+    "robotstxt/forbidden": "robots.txt",
+    "offsite/filtered": "out of scope",
+}
+# Width of the label column of the summary.
+LABEL_WIDTH = 18
+
+
+def log_level(verbose: int) -> str:
+    """Scrapy's log level for -v count: warnings only by default, INFO with -v, DEBUG with -vv."""
+    return ("WARNING", "INFO", "DEBUG")[min(verbose, 2)]
+
+
+def resume_hint(args: str | None = None) -> str:
+    """How to continue an interrupted run: the same command with --resume (it fetches nothing twice)."""
+    if args is None:
+        return "Run the same command again with --resume to continue where it stopped."
+    return f"Run `minzu-archive {args} --resume` to continue where it stopped."
 
 
 def _locked(run_crawl: Any, collection: Path, **kwargs: Any) -> dict[str, Any]:
@@ -24,12 +54,14 @@ def _locked(run_crawl: Any, collection: Path, **kwargs: Any) -> dict[str, Any]:
     try:
         stats = run_crawl(collection, **kwargs)
     except CollectionLockedError as error:
-        raise click.ClickException(str(error)) from None
+        raise CommandError(
+            str(error), "Wait for that crawl to end, or crawl into another --collection."
+        ) from None
     reason = stats.get("finish_reason")
     if reason is None:
-        raise click.ClickException("the crawl did not start: see the errors logged above")
+        raise CommandError("the crawl did not start", "Run again with -v to see Scrapy's log.")
     if reason == "warc_write_failed":
-        raise click.ClickException("the crawl stopped: WARC files could not be written (see the log)")
+        raise CommandError("the crawl stopped: WARC files could not be written (see the log above)")
     return stats
 
 
@@ -49,17 +81,28 @@ def _fail_if_capped(stats: dict[str, Any], user_cap: int | None) -> None:
     if user_cap is not None:
         click.echo(f"Stopped at --max-pages {user_cap}: the archive holds only part of the site.", err=True)
         return
-    raise click.ClickException(
-        "INCOMPLETE: the crawl hit the safety cap of ARCHIVE_SAFETY_MAX_RESPONSES responses and stopped; "
-        "raise it with -s CLOSESPIDER_PAGECOUNT=N and run again with --resume"
+    raise CommandError(
+        "INCOMPLETE: the crawl reached the safety cap of CLOSESPIDER_PAGECOUNT responses and stopped",
+        "Raise it with -s CLOSESPIDER_PAGECOUNT=N and run again with --resume.",
     )
 
 
 def _fail_if_nothing_fetched(stats: dict[str, Any]) -> None:
-    """A run that got no answer at all (no network, wrong proxy, site down) exits non-zero, so that a
-    scheduler notices; the summary above says why."""
-    if not stats.get("downloader/response_count") and not stats.get("incremental/resumed_from_archive"):
-        raise click.ClickException("no response was received: see the failures in the summary above")
+    """A run that got no answer at all (no network, wrong proxy, site down, every URL refused) exits
+    non-zero, so that a scheduler notices; the message names the reason the summary shows."""
+    from crawler.failures import failure_summary
+
+    if stats.get("downloader/response_count") or stats.get("incremental/resumed_from_archive"):
+        return
+    refused_address = stats.get("address_guard/first_refused")
+    if stats.get("address_guard/refused") and refused_address:
+        raise CommandError(
+            f"no response was received: {refused_address} is an internal address, and such requests are refused",
+            f"To crawl it anyway: -s ADDRESS_GUARD_ALLOWED={refused_address}",
+        )
+    if failure_summary(stats):
+        raise CommandError("no response was received: see the failures in the summary above")
+    raise CommandError("no response was received", "Run again with -v to see Scrapy's log.")
 
 
 def _run_lines(stats: dict[str, Any], seconds: float, first_run_bytes: int | None) -> list[tuple[str, Any]]:
@@ -69,11 +112,11 @@ def _run_lines(stats: dict[str, Any], seconds: float, first_run_bytes: int | Non
     errors = sum(v for k, v in stats.items() if k.startswith(("warc/response/4", "warc/response/5")))
     lines: list[tuple[str, Any]] = [
         ("responses", stats.get("downloader/response_count", 0)),
-        ("pages", sum(v for k, v in stats.items() if k.startswith("site/pages/"))),
+        ("pages parsed", sum(v for k, v in stats.items() if k.startswith("site/pages/"))),
         ("revisits", revisits),
         ("from archive", stats.get("incremental/resumed_from_archive", 0)),
         ("errors", errors + stats.get("log_count/ERROR", 0)),
-        ("warc bytes", written),
+        ("warc bytes written", written),
     ]
     if first_run_bytes:
         lines.append(("of first crawl", f"{100 * written / first_run_bytes:.1f}%"))
@@ -82,6 +125,9 @@ def _run_lines(stats: dict[str, Any], seconds: float, first_run_bytes: int | Non
 
     for reason, count in failure_summary(stats).items():
         lines.append((f"failed: {reason}", count))
+    for key, label in REFUSALS.items():
+        if stats.get(key):
+            lines.append((f"refused: {label}", stats[key]))
     return lines
 
 
@@ -140,16 +186,19 @@ def _crawl_report(
     db = open_archive(collection / "archive.db", readonly=True)
     runs = run_figures(db)
     first_bytes = runs[0].warc_bytes if len(runs) > 1 else None
+    run_lines = _run_lines(stats, seconds, first_bytes)
+    collection_lines = [(key.replace("_", " "), value) for key, value in summary(db).items()]
+    collection_lines.append(("folder", collection))
+    width = max(LABEL_WIDTH, *(len(label) for label, _ in run_lines))
     click.echo("This run")
-    for key, value in _run_lines(stats, seconds, first_bytes):
-        click.echo(f"  {key:<16} {value}")
+    for label, value in run_lines:
+        click.echo(f"  {label:<{width}} {value}")
     click.echo("Revisits")
-    for key, value in revisit_lines:
-        click.echo(f"  {key:<16} {value}")
-    click.echo("Collection")
-    for key, value in summary(db).items():
-        click.echo(f"  {key:<16} {value}")
-    click.echo(f"  {'folder':<16} {collection}")
+    for label, value in revisit_lines:
+        click.echo(f"  {label:<{width}} {value}")
+    click.echo("Collection (all runs)")
+    for label, value in collection_lines:
+        click.echo(f"  {label:<{width}} {value}")
     if seed_url:
         row = show_url(db, seed_url)
         click.echo(f"\nSeed article ({seed_url}):")
@@ -164,10 +213,26 @@ def _crawl_report(
     _completeness(db, collection, stats)
 
 
+VERBOSE_OPTION = click.option(
+    "-v", "--verbose", count=True, help="Show Scrapy's log: -v for INFO, -vv for DEBUG (default: warnings)."
+)
+
+
+def _stop_if_interrupted(stats: dict[str, Any]) -> None:
+    """Scrapy stops cleanly on the first Ctrl-C (finish reason ``shutdown``): the summary has been
+    printed; the exit status says the run is unfinished, and the hint how to resume it."""
+    if stats.get("finish_reason") == "shutdown":
+        raise Interrupted("interrupted: the run is unfinished")
+
+
 @click.command()
-@click.option("--collection", type=click.Path(path_type=Path), default=DEMO_COLLECTION, show_default=True)
+@click.option("--collection", type=CollectionFolder(), default=DEMO_COLLECTION, show_default=True)
 @click.option(
-    "--site-version", type=int, default=1, show_default=True, help="Which version of the site model."
+    "--site-version",
+    type=click.IntRange(1, 2),
+    default=1,
+    show_default=True,
+    help="Which version of the site model (1 or 2).",
 )
 @click.option(
     "--articles",
@@ -183,8 +248,12 @@ def _crawl_report(
     help="The day the revisit schedule treats as today (YYYY-MM-DD); WARC dates stay the real time.",
 )
 @click.option("--resume", is_flag=True, help="Continue the collection's last run if it did not finish.")
-def demo(collection: Path, site_version: int, articles: int, as_of: Any, resume: bool) -> None:
+@VERBOSE_OPTION
+def demo(collection: Path, site_version: int, articles: int, as_of: Any, resume: bool, verbose: int) -> None:
     """Start the site model on loopback, crawl it, and build the archive in COLLECTION."""
+    check_collection(collection)
+    version = f" --site-version {site_version}" if site_version != 1 else ""
+    set_interrupt_hint(resume_hint(f"demo --collection {shlex.quote(str(collection))}{version}"))
     from archive.sites import DEFAULT_SITE
     from crawler.runner import DEMO_SETTINGS, run_crawl
     from sitemodel.server import start_site_model
@@ -199,34 +268,53 @@ def demo(collection: Path, site_version: int, articles: int, as_of: Any, resume:
             run_crawl,
             collection,
             start_urls=list(DEFAULT_SITE.start_urls),
-            overrides={**DEMO_SETTINGS, "ADDRESS_GUARD_ALLOWED": [model.host], **_as_of_setting(as_of)},
+            overrides={
+                **DEMO_SETTINGS,
+                "ADDRESS_GUARD_ALLOWED": [model.host],
+                **_as_of_setting(as_of),
+                **({"LOG_LEVEL": log_level(verbose)} if verbose else {}),
+            },
             proxy_url=model.proxy_url,
             resume=resume,
         )
         seconds = time.monotonic() - started
     _crawl_report(collection, stats, seconds, DEFAULT_SITE.origin + SEED_PATH, _as_of_text(as_of))
+    _stop_if_interrupted(stats)
     _fail_if_capped(stats, None)
     _fail_if_nothing_fetched(stats)
 
 
 @click.command()
+@click.option("--collection", type=CollectionFolder(), default=Path("collections/site"), show_default=True)
 @click.option(
-    "--collection", type=click.Path(path_type=Path), default=Path("collections/site"), show_default=True
+    "--start-url",
+    "start_urls",
+    multiple=True,
+    type=WebUrl(),
+    help="Start URL, http:// or https:// (repeatable); default: the real site.",
 )
 @click.option(
-    "--start-url", "start_urls", multiple=True, help="Start URL (repeatable); default: the real site."
+    "--allowed-domain",
+    "allowed_domains",
+    multiple=True,
+    type=DomainName(),
+    help="Domain in scope (repeatable).",
 )
-@click.option("--allowed-domain", "allowed_domains", multiple=True, help="Domain in scope (repeatable).")
 @click.option(
-    "--max-pages", type=int, default=None, help="Stop after this many responses (default: the whole site)."
+    "--max-pages",
+    type=POSITIVE,
+    default=None,
+    help="Stop after this many responses (default: the whole site).",
 )
 @click.option(
     "--depth",
-    type=int,
+    type=POSITIVE,
     default=None,
-    help="Maximum link depth (default: none; traps are recognised instead).",
+    help="Maximum link depth from the start URLs (default: none; traps are recognised instead).",
 )
-@click.option("--proxy", default=None, help="HTTP proxy for every request (robots.txt included).")
+@click.option(
+    "--proxy", type=WebUrl(), default=None, help="HTTP proxy URL for every request (robots.txt included)."
+)
 @click.option("-s", "--set", "extra", multiple=True, help="Scrapy setting NAME=VALUE (repeatable).")
 @click.option(
     "--as-of",
@@ -235,6 +323,7 @@ def demo(collection: Path, site_version: int, articles: int, as_of: Any, resume:
     help="The day the revisit schedule treats as today (YYYY-MM-DD); WARC dates stay the real time.",
 )
 @click.option("--resume", is_flag=True, help="Continue the collection's last run if it did not finish.")
+@VERBOSE_OPTION
 def crawl(
     collection: Path,
     start_urls: tuple[str, ...],
@@ -245,17 +334,24 @@ def crawl(
     extra: tuple[str, ...],
     as_of: Any,
     resume: bool,
+    verbose: int,
 ) -> None:
-    """Crawl START_URLs (default: the site's own start URLs) into COLLECTION, politely."""
-    from crawler.runner import run_crawl
+    """Crawl START_URLs (default: the site's own start URLs) into COLLECTION, politely.
 
-    overrides: dict[str, Any] = {}
+    Scrapy's log shows only warnings and errors unless -v is given; the summary at the end lists the
+    run's figures, its failures and the requests it refused (robots.txt, internal addresses, scope).
+    """
+    overrides: dict[str, Any] = {"LOG_LEVEL": log_level(verbose)}
     if max_pages is not None:
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
     if depth is not None:
         overrides["DEPTH_LIMIT"] = depth
     overrides.update(_as_of_setting(as_of))
     overrides.update(parse_settings(extra))
+    check_collection(collection)
+    set_interrupt_hint(resume_hint())
+    from crawler.runner import run_crawl
+
     started = time.monotonic()
     stats = _locked(
         run_crawl,
@@ -267,5 +363,6 @@ def crawl(
         resume=resume,
     )
     _crawl_report(collection, stats, time.monotonic() - started, None, overrides.get("ARCHIVE_AS_OF"))
+    _stop_if_interrupted(stats)
     _fail_if_capped(stats, overrides.get("CLOSESPIDER_PAGECOUNT"))
     _fail_if_nothing_fetched(stats)

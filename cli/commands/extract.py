@@ -22,7 +22,7 @@ def extraction_report(result: Any) -> dict[str, Any]:
     """What the command prints, as data: one place so ``--json`` and the text view cannot drift."""
     return {
         "url": result.url,
-        "status": result.status,
+        "article_status": result.status,  # the name `show` and `history` give it
         "error": result.error,
         **{name: getattr(result, name) for name in FIELDS},
         "breadcrumb": list(result.breadcrumb),
@@ -36,7 +36,7 @@ def extraction_report(result: Any) -> dict[str, Any]:
 
 def _print_text(report: dict[str, Any]) -> None:
     rules = report["rules"]
-    click.echo(f"status: {report['status']}" + (f" ({report['error']})" if report["error"] else ""))
+    click.echo(f"status: {report['article_status']}" + (f" ({report['error']})" if report["error"] else ""))
     for name in FIELDS:
         value = report[name]
         rule = rules.get(name)

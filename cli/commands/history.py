@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from cli.commands.output import print_json
+from cli.commands.reading import DB_ARGUMENT, open_for_command, resolve_url
+from cli.errors import CommandError
 
 
 def _plural(count: int, noun: str) -> str:
@@ -14,24 +16,27 @@ def _plural(count: int, noun: str) -> str:
 
 
 @click.command()
-@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@DB_ARGUMENT
 @click.argument("url")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def history(db_path: Path, url: str, as_json: bool) -> None:
-    """Every capture of URL, oldest first, and what changed in its text between versions."""
+    """Every capture of URL, oldest first, and what changed in its text between versions.
+
+    URL is matched as `show` matches it (scheme, host case, #fragment and escaping set aside).
+    """
     from archive.db.history import url_history
-    from cli.commands.reading import open_for_command
 
     db = open_for_command(db_path)
-    found = url_history(db, url)
+    archived = resolve_url(db, url)
+    found = url_history(db, archived)
     if found is None:
-        raise click.ClickException(f"{url} is not in the archive")
+        raise CommandError(f"{url} is not in the archive")
     if as_json:
-        print_json(found)
+        print_json({**found, "requested_url": url})
         return
     captures = found["captures"]
     click.echo(
-        f"{url}\n{_plural(len(captures), 'capture')}, {_plural(found['versions'], 'version')} of the text\n"
+        f"{archived}\n{_plural(len(captures), 'capture')}, {_plural(found['versions'], 'version')} of the text\n"
     )
     for capture in captures:
         status = capture["http_status"] if capture["http_status"] is not None else "-"

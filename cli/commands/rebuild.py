@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from cli.checks import check_target_database, foreign_start
 from cli.commands.output import print_json
+from cli.errors import CommandError, expected_message, set_interrupt_hint
+from cli.params import OutputFile
 
 
 @click.command()
-@click.argument("paths", metavar="WARC_OR_DIR...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "paths", metavar="WARC_OR_DIR...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
 @click.option(
     "--db",
     "db_path",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="Archive database to build (created if missing; rows already there are updated, not lost).",
 )
 @click.option(
@@ -34,17 +40,39 @@ def rebuild(paths: tuple[Path, ...], db_path: Path, workers: int | None, quiet: 
     Each file gets an outcome; a damaged file keeps the records before the damage, and no file
     makes the command fail. Rebuilding from the same files again changes nothing.
     """
+    set_interrupt_hint("Run the same rebuild again to finish: what it ingested so far is kept.")
     from tqdm import tqdm
 
     from archive.rebuild import find_warc_files
     from archive.rebuild import rebuild as run_rebuild
 
-    total = sum(path.stat().st_size for path in find_warc_files(paths) if path.is_file())
+    files = find_warc_files(paths)
+    if not files:
+        raise CommandError(
+            f"no WARC or ARC files in {', '.join(map(str, paths))}",
+            "Give WARC files (.warc, .warc.gz, .arc, .arc.gz) or folders holding them.",
+        )
+    for path in paths:
+        start = foreign_start(path) if path.is_file() else None
+        if start:
+            raise CommandError(
+                f"{path} is not a WARC or ARC file: it starts with {start!r}",
+                "Give WARC files (.warc, .warc.gz, .arc, .arc.gz) or folders holding them.",
+            )
+    check_target_database(db_path, hint="Give --db a new file name, or an archive built by this version.")
+    total = sum(path.stat().st_size for path in files if path.is_file())
     disable = quiet or not sys.stderr.isatty()
-    with tqdm(
-        total=total, unit="B", unit_scale=True, desc="rebuild", file=sys.stderr, disable=disable
-    ) as bar:
-        report = run_rebuild(paths, db_path, workers=workers, progress=bar.update)
+    try:
+        with tqdm(
+            total=total, unit="B", unit_scale=True, desc="rebuild", file=sys.stderr, disable=disable
+        ) as bar:
+            report = run_rebuild(paths, db_path, workers=workers, progress=bar.update)
+    except sqlite3.DatabaseError as error:
+        if expected_message(error) is None:
+            raise  # a query this code got wrong: a bug, reported as one
+        raise CommandError(
+            f"{db_path}: {error}", "The WARC files are untouched: rebuild into a new file with --db NEW.db."
+        ) from error
     summary = _summary(report)
     if as_json:
         print_json(summary)

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from cli.commands.output import parse_settings
+from cli.checks import check_collection, foreign_start, warc_file_problem
+from cli.commands.output import parse_settings, print_json
+from cli.errors import CommandError, Interrupted, set_interrupt_hint
+from cli.params import CollectionFolder, WebUrl
 
 WARC_PATTERNS = ("*.warc.gz", "*.warc", "*.arc.gz", "*.arc")
 MESSAGE_WIDTH = 160
@@ -39,7 +43,8 @@ def expand_warc_paths(paths: Iterable[Path]) -> list[Path]:
     "paths", metavar="WARC...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the files that fail.")
-def check(paths: tuple[Path, ...], quiet: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON record per file, as a list.")
+def check(paths: tuple[Path, ...], quiet: bool, as_json: bool) -> None:
     """Verify digests and WARC/1.1 rules of each file; exit 1 if any file has an error."""
     from archive.warc.check import check_warc
 
@@ -47,9 +52,14 @@ def check(paths: tuple[Path, ...], quiet: bool) -> None:
     if not files:
         raise click.UsageError("no WARC files found")
     failed = 0
+    records = []
     for path in files:
-        report = check_warc(path)
+        start = foreign_start(path)
+        report = _not_an_archive_report(path, f"it starts with {start!r}") if start else check_warc(path)
         failed += not report.ok
+        if as_json:
+            records.append(_check_record(path, report))
+            continue
         if quiet and report.ok:
             continue
         verdict = "OK" if report.ok else "FAILED"
@@ -64,28 +74,67 @@ def check(paths: tuple[Path, ...], quiet: bool) -> None:
             if problem.record_id:
                 where += f" {problem.record_id}"
             click.echo(f"  {problem.severity}: {where}: {_short(problem.message)}")
-    click.echo(f"{len(files) - failed} of {len(files)} files passed")
+    if as_json:
+        print_json([record for record in records if not (quiet and record["ok"])])
+    else:
+        click.echo(f"{len(files) - failed} of {len(files)} files passed")
     if failed:
         raise SystemExit(1)
 
 
+def _not_an_archive_report(path: Path, reason: str) -> Any:
+    """The report of a file that is not a WARC at all, in the shape ``check_warc`` gives (warcio would
+    print pages of warnings before giving up on it)."""
+    from archive.warc.check import CheckProblem, CheckReport
+
+    problem = CheckProblem(0, None, None, "error", f"not a WARC or ARC file: {reason}")
+    return CheckReport(path, 0, (problem,))
+
+
+def _check_record(path: Path, report: Any) -> dict[str, Any]:
+    return {
+        "file": str(path),
+        "ok": report.ok,
+        "records": report.records,
+        "errors": len(report.errors),
+        "warnings": len(report.problems) - len(report.errors),
+        "problems": [
+            {
+                "severity": problem.severity,
+                "warc_offset": problem.offset,
+                "record_type": problem.record_type,
+                "record_id": problem.record_id,
+                "message": _short(problem.message),
+            }
+            for problem in report.problems
+        ],
+    }
+
+
 REPLAY_INDEX_NAME = "replay-source.cdxj"
+REPLAY_FIGURES = ("replay/hits", "replay/misses", "warc/records", "finish_reason")
 
 
 @click.command()
 @click.argument(
     "sources", metavar="WARC_OR_DIR...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
 )
-@click.option("--collection", required=True, type=click.Path(path_type=Path), help="New collection to write.")
+@click.option("--collection", required=True, type=CollectionFolder(), help="New collection to write.")
 @click.option(
     "--start-url",
     "start_urls",
     multiple=True,
+    type=WebUrl(),
     help="Start URL (repeatable); default: the seeds in the warcinfo.",
 )
 @click.option("-s", "--set", "extra", multiple=True, help="Scrapy setting NAME=VALUE (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def replay(
-    sources: tuple[Path, ...], collection: Path, start_urls: tuple[str, ...], extra: tuple[str, ...]
+    sources: tuple[Path, ...],
+    collection: Path,
+    start_urls: tuple[str, ...],
+    extra: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Crawl the WARC files in SOURCES again, offline, into a new COLLECTION (its own WARC files and DB).
 
@@ -102,13 +151,30 @@ def replay(
     new_warc_dir = (collection / "archive").resolve()
     if any(path.resolve().parent == new_warc_dir for path in files):
         raise click.UsageError("replay into another collection than the one replayed")
-    index = build_cdxj_index(files, collection / REPLAY_INDEX_NAME)
+    for path in files:
+        problem = warc_file_problem(path)
+        if problem:
+            raise CommandError(problem, "Give WARC files (.warc, .warc.gz) or folders holding them.")
+    overrides: dict[str, object] = {"LOG_LEVEL": "WARNING"}
+    overrides.update(parse_settings(extra))
     seeds = list(start_urls) or recorded_seeds(files)
     if not seeds:
         raise click.UsageError("no --start-url given and no seeds recorded in the WARC files")
-    overrides: dict[str, object] = {**replay_settings(index), "LOG_LEVEL": "WARNING"}
-    overrides.update(parse_settings(extra))
+    check_collection(collection)
+    index = build_cdxj_index(files, collection / REPLAY_INDEX_NAME)
+    overrides = {**replay_settings(index), **overrides}
+    set_interrupt_hint(f"The replay into {collection} stopped; replay again into a new --collection.")
     stats = run_crawl(collection, start_urls=seeds, overrides=overrides)
-    click.echo(f"Replayed {len(files)} WARC files into {collection}")
-    for key in ("replay/hits", "replay/misses", "warc/records", "finish_reason"):
-        click.echo(f"  {key:<16} {stats.get(key, 0)}")
+    summary = {
+        "warc_files": len(files),
+        "collection": str(collection),
+        **{key.replace("/", "_"): stats.get(key, 0) for key in REPLAY_FIGURES},
+    }
+    if as_json:
+        print_json(summary)
+    else:
+        click.echo(f"Replayed {len(files)} WARC files into {collection}")
+        for key in REPLAY_FIGURES:
+            click.echo(f"  {key:<16} {stats.get(key, 0)}")
+    if stats.get("finish_reason") == "shutdown":
+        raise Interrupted()
