@@ -68,7 +68,7 @@ class FrontierKeeper:
     def from_crawler(cls, crawler: Crawler) -> FrontierKeeper:
         jobdir = crawler.settings.get("JOBDIR")
         if not jobdir or not crawler.settings.getbool("ARCHIVE_FRONTIER_ON_DISK", True):
-            raise NotConfigured("no JOBDIR: the frontier stays in memory")
+            raise NotConfigured  # no message: a frontier in memory is a choice, not a problem
         keeper = cls(Path(jobdir), crawler.stats, resume=bool(crawler.settings.get("ARCHIVE_RESUME_RUN")))
         # After the scheduler has written its queue state (engine close), so the frontier on disk is whole.
         crawler.signals.connect(keeper.engine_stopped, signal=signals.engine_stopped)

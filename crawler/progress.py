@@ -47,7 +47,7 @@ class CrawlProgress:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlProgress:
         if not wants_progress(crawler.settings.get("ARCHIVE_PROGRESS", "auto")):
-            raise NotConfigured("not on a terminal")
+            raise NotConfigured  # no message: a log that is not a terminal is the normal case
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
