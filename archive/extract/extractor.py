@@ -22,26 +22,32 @@ from lxml import etree
 
 from .agreement import OutsideLine, reconcile
 from .boilerplate import drop_boilerplate_lines, find_blocks
-from .bylines import (
-    Byline,
-    bare_name,
-    clean_names,
-    is_byline_line,
-    parse_byline_lines,
-    trailing_signature,
-)
+from .bylines import Byline, bare_name, is_byline_line, parse_byline_lines, trailing_signature
 from .charset import decode_html, strip_xml_declaration
 from .classify import is_prose, not_article_reason, page_shape
 from .container import ContainerChoice, choose_container
-from .dates import DATE_PATTERN, find_text_date, find_year_month, labelled_date, parse_date
+from .dates import (
+    DATE_PATTERN,
+    find_labelled_date,
+    find_relative_date,
+    find_unlabelled_date,
+    issue_date,
+    labelled_date,
+    near,
+    parse_date,
+    structured_date,
+    url_date,
+)
 from .images import attach_captions, is_caption_line
-from .lines import ImageItem, Item, TextLine, read_lines, text_lines
+from .lines import ImageItem, Item, TextLine, read_lines, tag_name, text_lines
 from .links import collect_links
+from .names import person_names, site_names
 from .navigation import BREADCRUMB_LABEL, find_breadcrumb, section_from
 from .options import ExtractOptions
 from .profiles import SiteProfile, select_profile
 from .result import BoilerplateBlock, Extraction
-from .titles import choose_title
+from .structured import compact_date, read_structured
+from .titles import choose_title, strip_site_suffix
 from .trafilatura_pass import TrafilaturaResult, find_html_date, run_trafilatura
 
 
@@ -62,20 +68,18 @@ _HEADING_END = re.compile(r"[。；;，,：:！!？?]$")
 _MAX_HEADING = 60
 _HEAD_ZONE = 6  # lines at either end of the body where metadata lines (date, byline) are looked for
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CELL_TAGS = frozenset({"td", "th", "dt", "dd"})
 _SIGNATURE_LINES = 3  # "（袁源）" may sit on its own line, under the last paragraph or a closing note
-_AUTHOR_META = ("author", "article:author", "citation_author", "citation_authors", "dc.creator", "DC.creator")
 # ``<meta name="author">`` filled in by the template: the forum software or web agency, not the writer.
 _TEMPLATE_AUTHOR = re.compile(
     r"\b(?:team|inc|ltd|llc|corp|software|studio|webmaster|admin(?:istrator)?|powered)\b|discuz|phpwind|"
     r"dedecms|wordpress|comsenz|织梦|帝国CMS|技术支持|网络科技|信息技术|有限公司",
     re.IGNORECASE,
 )
-# "胡平：犬儒病", "茉莉：我是怎样……": reposted essays put the writer's name before the title.
 # "——当代中国的精神危机", "—— 论……": a subtitle printed under the headline.
 _SUBTITLE = re.compile(r"^\s*(——|--|－－)")
 _TRANSLATOR = re.compile(r"^\s*(译者?|翻译|编译)\s*[:：]")
 _QUOTES_AND_SPACE = re.compile(r"[\s\"'“”‘’「」『』《》〈〉]")
-_NAME_IN_TITLE = re.compile(r"^\s*(?P<name>[\u4e00-\u9fff·]{2,4})\s*[:：]")
 
 
 def extract_page(
@@ -83,10 +87,14 @@ def extract_page(
     url: str,
     *,
     content_type: str | None = None,
-    capture_date: dt.date | None = None,
+    capture_date: dt.date | dt.datetime | None = None,
     options: ExtractOptions | None = None,
 ) -> Extraction:
-    """Extract one page. Never raises: problems come back as status "empty", "not-article" or "error"."""
+    """Extract one page. Never raises: problems come back as status "empty", "not-article" or "error".
+
+    ``capture_date``: when the page was fetched, a day or (better) a time. No later date is taken as its
+    publication date, and relative dates ("3小时前", "昨天 10:30") are resolved against it.
+    """
     options = options or ExtractOptions()
     result = Extraction(
         url=url, extractor=EXTRACTOR_NAME, extractor_version=EXTRACTOR_VERSION, options=options.to_dict()
@@ -129,7 +137,7 @@ def _extract_into(
     body: bytes,
     url: str,
     content_type: str | None,
-    capture_date: dt.date | None,
+    capture_date: dt.date | dt.datetime | None,
     options: ExtractOptions,
 ) -> None:
     if not body or not body.strip():
@@ -167,9 +175,22 @@ def same_headline(line: str, title: str) -> bool:
     return short in long and len(short) >= 0.4 * len(long)
 
 
-def _not_captions(lines: list[TextLine]) -> list[str]:
-    """Photo credits ("街景 通讯员 张三/摄") name the photographer, not the writer."""
-    return [line.text for line in lines if not is_caption_line(line.text)]
+def _in_form(element: etree._Element) -> bool:
+    """Lines of a form (comment box, login, search) hold placeholders and prompts, never a byline."""
+    return any(ancestor.tag == "form" for ancestor in element.iterancestors())
+
+
+def _parse_lines(lines: list[TextLine]) -> Byline:
+    """Byline fields from consecutive page lines. Photo credits, breadcrumbs and link lines (menus,
+    "新华社记者看东北" as a channel name) are left out; table or definition-list cells may hold a label
+    in one cell and its value in the next."""
+    kept = [
+        line
+        for line in lines
+        if not is_caption_line(line.text) and line.link_share <= 0.6 and not BREADCRUMB_LABEL.match(line.text)
+    ]
+    cells = frozenset(i for i, line in enumerate(kept) if tag_name(line.element) in _CELL_TAGS)
+    return parse_byline_lines([line.text for line in kept], cells)
 
 
 def _meta(root: etree._Element, *names: str) -> str | None:
@@ -189,12 +210,15 @@ class _PageReader:
         url: str,
         base_url: str,
         profile: SiteProfile | None,
-        capture_date: dt.date | None,
+        capture_date: dt.date | dt.datetime | None,
         options: ExtractOptions,
         result: Extraction,
     ) -> None:
         self.root, self.url, self.base_url = root, url, base_url
         self.profile, self.capture_date, self.options, self.result = profile, capture_date, options, result
+        # The latest day a publication date may have: the capture day.
+        self.latest = capture_date.date() if isinstance(capture_date, dt.datetime) else capture_date
+        self.structured = read_structured(root)
         self.items: list[Item] = read_lines(root)
         self._trafilatura: TrafilaturaResult | None = None
         self._trafilatura_done = False
@@ -204,7 +228,7 @@ class _PageReader:
     def trafilatura(self) -> TrafilaturaResult | None:
         if not self._trafilatura_done:
             self._trafilatura_done = True
-            self._trafilatura = run_trafilatura(self.root, self.url, self.capture_date, self.options)
+            self._trafilatura = run_trafilatura(self.root, self.url, self.latest, self.options)
         return self._trafilatura
 
     def run(self, html: str) -> None:
@@ -387,32 +411,80 @@ class _PageReader:
         return [i for i in (self._title_index(lines), self._body_start) if i is not None]
 
     def _date(self, lines: list[TextLine], body_lines: list[TextLine]) -> None:
-        result = self.result
-        if self.profile is not None and (pattern := self.profile.date_pattern()):
-            for line in lines:
-                if (match := pattern.search(line.text)) and (
-                    iso := parse_date(match["value"], self.capture_date)
-                ):
-                    result.published, result.rules["published"] = iso, f"profile:{match['label']}"
-                    return
-        found = find_text_date(lines, self._anchors(lines), self.capture_date)
-        if found is not None:
-            result.published, result.rules["published"] = found
+        """The article's own header and structured data first, then dates elsewhere in its text.
+
+        Order: the site profile's date line; a labelled date in the header (发布时间：…); an unlabelled
+        date there; the page's structured data (JSON-LD, microdata, ``<meta>``); a relative or year-less
+        date in the header, resolved against the capture date; a labelled date anywhere else outside
+        boilerplate; an unlabelled date where the body starts; the issue a reprint cites; htmldate.
+        When the winner has no time of day and the structured data gives one for the same day, the
+        time is kept.
+        """
+        result, latest = self.result, self.latest
+        found = self._profile_date(lines) or self._text_date(lines, body_lines)
+        stated = self._structured_date()
+        if found is None and stated is not None:
+            found = stated
+        if found is None:
+            guessed = find_html_date(self.root, self.url, latest)
+            found = (guessed, "htmldate") if guessed else None
+        if found is None:
             return
-        guessed = find_html_date(self.root, self.url, self.capture_date)
-        if guessed is None or guessed.endswith("-01-01"):
-            # htmldate falls back to 1 January when it only knows the year; an issue date is better.
-            edges = [*body_lines[:_HEAD_ZONE], *body_lines[-_HEAD_ZONE:]]
-            year_month = find_year_month(edges, self.capture_date)
-            if year_month and (guessed is None or guessed.startswith(year_month[:4])):
-                result.published, result.rules["published"] = year_month, "text:year-month"
-                return
-        if guessed:
-            result.published, result.rules["published"] = guessed, "htmldate"
+        iso, rule = found
+        if stated is not None and "T" not in iso and stated[0].startswith(iso) and "T" in stated[0]:
+            iso = stated[0]
+        result.published, result.rules["published"] = iso, rule
+
+    def _profile_date(self, lines: list[TextLine]) -> tuple[str, str] | None:
+        if self.profile is None or (pattern := self.profile.date_pattern()) is None:
+            return None
+        for line in lines:
+            if (match := pattern.search(line.text)) and (iso := parse_date(match["value"], self.latest)):
+                return iso, f"profile:{match['label']}"
+        return None
+
+    def _structured_date(self) -> tuple[str, str] | None:
+        value = self.structured.published
+        if not value:
+            return None
+        iso = structured_date(value, self.latest) or structured_date(compact_date(value) or "", self.latest)
+        return (iso, self.structured.published_rule) if iso else None
+
+    def _text_date(self, lines: list[TextLine], body_lines: list[TextLine]) -> tuple[str, str] | None:
+        latest = self.latest
+        anchors = self._anchors(lines)
+        header = [line for anchor in anchors[:1] for line in near(lines, anchor)]
+        if (found := find_labelled_date(header, latest)) is not None:
+            return found
+        if iso := find_unlabelled_date(header, latest):
+            return iso, "text:near-title"
+        if (stated := self._structured_date()) is not None:
+            return stated
+        reference = self.capture_date or url_date(self.url)
+        for anchor in anchors:
+            if (found := find_relative_date(near(lines, anchor), reference)) is not None:
+                return found
+        if (found := find_labelled_date(lines, latest)) is not None:
+            return found
+        for anchor in anchors[1:]:
+            if iso := find_unlabelled_date(near(lines, anchor), latest):
+                return iso, "text:near-body"
+        if iso := issue_date(body_lines[-_HEAD_ZONE:], latest):
+            return iso, "text:issue"
+        return None
 
     def _byline(self, page_lines: list[TextLine], body_lines: list[TextLine]) -> None:
+        """Author, source and editor, each from the strongest evidence that names one.
+
+        Author, in order: a labelled byline in the header; the structured data's Person; a labelled
+        byline closing the body or under it; the bracketed signature closing the last paragraph; a
+        personal name alone under the headline; ``<meta name="author">``. Every candidate is vetted by
+        names.person_names against the site's own names, so a portal, an id or a URL is never stored.
+        """
         result = self.result
         byline = Byline()
+        page_lines = [line for line in page_lines if not _in_form(line.element)]
+        body_lines = [line for line in body_lines if not _in_form(line.element)]
         anchors = self._anchors(page_lines)
         start = max(0, min(anchors) - 3) if anchors else 0
         end = (self._body_start or 0) + _HEAD_ZONE
@@ -422,23 +494,55 @@ class _PageReader:
             last := next((i for i, ln in enumerate(page_lines) if ln is body_lines[-1]), None)
         ):
             footer = page_lines[last + 1 : last + 1 + _HEAD_ZONE]
-        byline.merge(parse_byline_lines(_not_captions(header)))
-        byline.merge(parse_byline_lines(_not_captions(body_lines[-_HEAD_ZONE:])))
-        if byline.author is None:
-            byline.merge(self._bare_name(page_lines, body_lines))
+        byline.merge(_parse_lines(header))
+        if byline.author is None and (person := self._structured_person()):
+            byline.merge(person)
+        byline.merge(_parse_lines(body_lines[-_HEAD_ZONE:]))
+        byline.merge(_parse_lines(footer))
         if byline.author is None:
             for line in reversed(body_lines[-_SIGNATURE_LINES:]):
                 byline.merge(trailing_signature(line.text))
-        byline.merge(parse_byline_lines(_not_captions(footer)))
-        meta_author = _meta(self.root, *_AUTHOR_META)
-        generator = _meta(self.root, "generator")
-        if meta_author and (_TEMPLATE_AUTHOR.search(meta_author) or meta_author == generator):
-            meta_author = None
-        if byline.author is None and meta_author:
-            cleaned = clean_names(meta_author) if _CJK.search(meta_author) else meta_author
-            byline.merge(Byline(author=cleaned, rules={"author": "meta:author"}))
+        if byline.author is None:
+            byline.merge(self._bare_name(page_lines, body_lines))
+        if byline.author is None:
+            byline.merge(self._meta_author())
+        self._vet(byline)
         result.author, result.source, result.editor = byline.author, byline.source, byline.editor
-        result.rules.update(byline.rules)
+        result.rules.update({k: v for k, v in byline.rules.items() if getattr(byline, k) is not None})
+
+    def _site_names(self) -> set[str]:
+        title_tag = self.root.findtext(".//title") or ""
+        suffix = title_tag[len(strip_site_suffix(title_tag)) :]
+        return site_names(suffix, *self.structured.site_names)
+
+    def _vet(self, byline: Byline) -> None:
+        """No site name or source as the author; a value the source repeats is not a person."""
+        if byline.author is None or byline.rules.get("author", "").startswith("byline:发"):
+            return
+        not_names = self._site_names() | ({byline.source} if byline.source else set())
+        vetted = person_names(byline.author, labelled=True, not_names=not_names, keep_latin_single=True)
+        if vetted is None:
+            byline.author = None
+            byline.rules.pop("author", None)
+
+    def _structured_person(self) -> Byline | None:
+        names = [
+            name
+            for value in self.structured.persons
+            if (name := person_names(value, labelled=False, not_names=self._site_names()))
+        ]
+        if not names:
+            return None
+        return Byline(author=" ".join(names), rules={"author": self.structured.person_rule})
+
+    def _meta_author(self) -> Byline:
+        generator = _meta(self.root, "generator")
+        for value, name in self.structured.meta_authors:
+            if _TEMPLATE_AUTHOR.search(value) or value == generator or "@" in value:
+                continue  # the template's vendor, or a contact address: not the writer
+            if names := person_names(value, labelled=False, not_names=self._site_names()):
+                return Byline(author=names, rules={"author": f"meta:{name}"})
+        return Byline()
 
     def _bare_name(self, page_lines: list[TextLine], body_lines: list[TextLine]) -> Byline:
         """A name alone on the line right under the headline: under the title line of the page, or under
@@ -448,15 +552,8 @@ class _PageReader:
             candidates.append(page_lines[title_index + 1])
         if len(body_lines) > 1 and len(body_lines[0].text) <= _MAX_HEADING and not is_prose(body_lines[0]):
             candidates.append(body_lines[1])
-        # Headings above the article ("茉莉：我是怎样……") may name the writer, who then needs no surname.
-        top = page_lines[: (self._body_start or 0) + 2]
-        headings = [self.root.findtext(".//title"), self.result.title]
-        headings += [line.text for line in top[-_HEAD_ZONE:] if len(line.text) <= _MAX_HEADING]
-        known = frozenset(
-            match["name"] for text in headings if text and (match := _NAME_IN_TITLE.match(text))
-        )
         for line in candidates:
-            if line.link_share == 0 and (found := bare_name(line.text, known)).author:
+            if line.link_share == 0 and (found := bare_name(line.text)).author:
                 return found
         return Byline()
 
