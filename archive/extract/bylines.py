@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .names import MAX_NAME, person_names
+from .names import MAX_NAME, SURNAMES, person_names
 
 # A label, then the value up to the next label, a bracket or a long gap.
 _LABEL_FIELDS = {
@@ -94,7 +94,7 @@ _ORGANISATION_AUTHORS = frozenset({"发文机关", "發文機關", "发布机构
 _REPORTER = r"(?:[\u4e00-\u9fff]{1,6}?)?(?:记者|記者|通讯员|通訊員)"
 _LABELS = "|".join(sorted(map(re.escape, _LABEL_FIELDS), key=len, reverse=True))
 _BYLINE = re.compile(
-    rf"(?:^|(?<=[\s　(（【\[〔|｜]))(?P<label>{_REPORTER}|{_LABELS})"
+    rf"(?:^|(?<=[\s　(（【\[〔|｜/／]))(?P<label>{_REPORTER}|{_LABELS})"
     rf"(?P<sep>\s*[:：/／|｜]\s*|\s*[】\]]\s*[:：]?\s*|\s+|(?=[\u4e00-\u9fff]))"
     rf"(?P<value>[^\s　:：|｜()（）【】\[\]〔〕](?:[^:：|｜()（）【】\[\]〔〕]*?))"
     rf"(?=\s*(?:$|[(（)）【】\[\]〔〕|｜]|\s{{2,}}|\s*(?:{_LABELS})\s*[:：/／]|(?:19|20)\d{{2}}[-/.年]"
@@ -115,6 +115,20 @@ _REPORTER_NAMES = re.compile(
 # "周思博 (Joel Spolsky)": translated writing prints a foreign name's original form in brackets after its
 # Chinese form (外国人名译名后括注原文, the rule of Chinese editing and translation style guides).
 _ORIGINAL_FORM = re.compile(r"^\s*[(（](?P<alt>[A-Z][A-Za-z'’.\-]+(?:\s+[A-Za-z'’.\-]+){1,3})[)）]")
+# "本报记者  王  浩": a two-character name set to the width of three (see names.join_spaced_names).
+_SPACED_NAME = re.compile(
+    rf"(?<=[\s\u3000\xa0:：/／])([{''.join(sorted(SURNAMES))}])[\s\u3000\xa0]{{1,3}}([\u4e00-\u9fff])"
+    r"(?=$|[\s\u3000\xa0)）】\]〕|｜/／])"
+)
+# A user id followed by the name the page shows for it: "zhang_san88（张三）".
+_SHOWN_NAME = re.compile(r"^\s*[(（](?P<name>[\u4e00-\u9fff·]{2,8})[)）]")
+# "本报记者  王  浩": a two-character name set to the width of three (see names.join_spaced_names).
+_SPACED_NAME = re.compile(
+    rf"(?<=[\s\u3000\xa0:：/／])([{''.join(sorted(SURNAMES))}])[\s\u3000\xa0]{{1,3}}([\u4e00-\u9fff])"
+    r"(?=$|[\s\u3000\xa0)）】\]〕|｜/／])"
+)
+# A user id followed by the name the page shows for it: "zhang_san88（张三）".
+_SHOWN_NAME = re.compile(r"^\s*[(（](?P<name>[\u4e00-\u9fff·]{2,8})[)）]")
 # "Powered by <CMS>", "Produced By <vendor>": the software or the web agency, not the writer.
 _NOT_BY = re.compile(
     r"(?:powered|produced|designed|developed|supported|hosted|created|built|made|driven|maintained|"
@@ -182,6 +196,7 @@ def parse_byline(text: str) -> Byline:
     byline = Byline()
     if len(text) > _MAX_BYLINE_LINE:
         return byline
+    text = _SPACED_NAME.sub(r"\1\2", text)
     for match in _BYLINE.finditer(text):
         label = match["label"]
         field_name = _field_of(label)
@@ -190,7 +205,7 @@ def parse_byline(text: str) -> Byline:
         raw = match["value"]
         if _is_reporter(label):
             names = _REPORTER_NAMES.match(text[match.start("value") :])
-            if not match["sep"].strip() and (names is None or len(text) > _MAX_BARE_LINE):
+            if not match["sep"] and (names is None or len(text) > _MAX_BARE_LINE):
                 continue  # "记者从…获悉", "记者会上" in a sentence is not a byline
             if names:
                 raw = names.group(0)  # reporters' names run on, separated by wide spaces
@@ -224,6 +239,8 @@ def _value(label: str, field_name: str, raw: str, text: str, match: re.Match[str
         value = raw.strip(" 　")
         return value if 2 <= len(value) <= 40 else None
     value = person_names(raw, labelled=True, keep_latin_single=True)
+    if value is None and (shown := _SHOWN_NAME.match(text[match.end("value") :])):
+        value = person_names(shown["name"], labelled=True)  # "zhang_san88（张三）": the name, not the id
     if value and field_name == "author" and (original := _ORIGINAL_FORM.match(text[match.end("value") :])):
         value = f"{value} ({original['alt'].strip()})"
     if value and len(value) > 40:
@@ -241,6 +258,19 @@ def trailing_signature(paragraph: str) -> Byline:
     if names is None or (not labelled and "".join(names.split()) != "".join(match["names"].split())):
         return Byline()  # "（新华社）", "（本报综合）", "（全文完）" close a paragraph but are not people
     return Byline(author=names, rules={"author": "byline:signature"})
+
+
+_LEADING_BRACKET = re.compile(r"^\s*[〔（(【\[](?P<inner>[^〔〕（）()【】\[\]]{2,40})[〕）)】\]]")
+
+
+def leading_byline(paragraph: str) -> Byline:
+    """The bracketed byline that opens the first paragraph: "〔記者王大同／台北報導〕……", "（中央社記者
+    陳小華台北20日電）……", as Taiwan's dailies and news agency print it. Only labelled fields count."""
+    match = _LEADING_BRACKET.match(paragraph)
+    if not match:
+        return Byline()
+    found = parse_byline(match["inner"])
+    return Byline(author=found.author, rules={"author": found.rules["author"]}) if found.author else Byline()
 
 
 def parse_byline_lines(texts: list[str], cells: frozenset[int] = frozenset()) -> Byline:

@@ -28,9 +28,22 @@ DATE_LABEL = re.compile(
 )
 # "[引用日期2014-05-19]", "访问日期": when a reference was consulted, not when the page was published.
 _CONSULTED = re.compile(r"(引用|访问|检索|查阅|浏览|获取|Accessed|Retrieved)\s*$", re.IGNORECASE)
-_PREFERRED_LABELS = ("发布", "发表", "发稿", "发文", "刊发", "出版", "Published", "Posted")
+# A government document carries its own date, the 成文日期 (GB/T 9704-2012, 党政机关公文格式, prints it
+# under the issuing organ's signature); the site's 发布日期 only says when it was put online.
+_DOCUMENT_LABELS = ("成文日期", "发文日期", "印发日期")
+_PREFERRED_LABELS = ("发布", "发表", "发稿", "刊发", "出版", "Published", "Posted")
+
+
+def _label_rank(label: str) -> int:
+    if label.startswith(_DOCUMENT_LABELS):
+        return 0
+    return 1 if label.startswith(_PREFERRED_LABELS) else 2
+
+
 _EARLIEST = dt.date(1990, 1, 1)
 _NEAR_TITLE_LINES = 8
+# A labelled date may sit further down: in a key/value table of eight to twelve cells under the headline.
+LABELLED_HEADER_LINES = 14
 _MAX_DATE_LINE = 120
 
 
@@ -73,20 +86,29 @@ def labelled_date(text: str, latest: dt.date | None = None) -> tuple[str, str] |
 
 
 def find_labelled_date(lines: Sequence[TextLine], latest: dt.date | None) -> tuple[str, str] | None:
-    """(iso, rule): the first date a publication label introduces, else the first of any other label."""
-    best: tuple[str, str] | None = None
-    for line in lines:
+    """(iso, rule): the date a document label (成文日期) introduces, else the first one a publication
+    label introduces, else the first of any other label.
+
+    The label may stand alone on the line before its date, as key/value tables print it."""
+    best: tuple[int, str, str] | None = None
+    for index, line in enumerate(lines):
         if len(line.text) > _MAX_DATE_LINE or line.link_share > 0.5:
             continue
         found = labelled_date(line.text, latest)
+        if found is None and (label := DATE_LABEL.fullmatch(line.text.strip())) and index + 1 < len(lines):
+            # The label alone in one table cell, its date in the next ("发布日期：" | "2022年03月02日").
+            following = lines[index + 1].text
+            iso = parse_date(following, latest) if len(following) <= 40 else None
+            found = (iso, label.group(1)) if iso else None
         if found is None:
             continue
         iso, label = found
-        if label.startswith(_PREFERRED_LABELS):
+        rank = _label_rank(label)
+        if rank == 0:
             return iso, f"text:{label}"
-        if best is None:
-            best = (iso, f"text:{label}")
-    return best
+        if best is None or rank < best[0]:
+            best = (rank, iso, f"text:{label}")
+    return (best[1], best[2]) if best else None
 
 
 def find_unlabelled_date(lines: Sequence[TextLine], latest: dt.date | None) -> str | None:
@@ -101,9 +123,9 @@ def find_unlabelled_date(lines: Sequence[TextLine], latest: dt.date | None) -> s
     return None
 
 
-def near(lines: Sequence[TextLine], anchor: int) -> Sequence[TextLine]:
+def near(lines: Sequence[TextLine], anchor: int, after: int = _NEAR_TITLE_LINES) -> Sequence[TextLine]:
     """The header zone around an anchor line (the headline or the body's first line)."""
-    return lines[max(0, anchor - 2) : anchor + _NEAR_TITLE_LINES]
+    return lines[max(0, anchor - 2) : anchor + after]
 
 
 # -- relative and partial forms ----------------------------------------------------------------------

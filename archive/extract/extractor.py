@@ -22,12 +22,20 @@ from lxml import etree
 
 from .agreement import OutsideLine, reconcile
 from .boilerplate import drop_boilerplate_lines, find_blocks
-from .bylines import Byline, bare_name, is_byline_line, parse_byline_lines, trailing_signature
+from .bylines import (
+    Byline,
+    bare_name,
+    is_byline_line,
+    leading_byline,
+    parse_byline_lines,
+    trailing_signature,
+)
 from .charset import decode_html, strip_xml_declaration
 from .classify import is_prose, not_article_reason, page_shape
 from .container import ContainerChoice, choose_container
 from .dates import (
     DATE_PATTERN,
+    LABELLED_HEADER_LINES,
     find_labelled_date,
     find_relative_date,
     find_unlabelled_date,
@@ -173,6 +181,11 @@ def same_headline(line: str, title: str) -> bool:
         return a == b and bool(a)
     short, long = sorted((a, b), key=len)
     return short in long and len(short) >= 0.4 * len(long)
+
+
+def _has_time(iso: str) -> bool:
+    """A time of day other than the midnight that date-only CMS fields are stored with."""
+    return "T" in iso and not iso.endswith(("T00:00", "T00:00:00"))
 
 
 def _in_form(element: etree._Element) -> bool:
@@ -431,7 +444,7 @@ class _PageReader:
         if found is None:
             return
         iso, rule = found
-        if stated is not None and "T" not in iso and stated[0].startswith(iso) and "T" in stated[0]:
+        if stated is not None and "T" not in iso and stated[0].startswith(iso) and _has_time(stated[0]):
             iso = stated[0]
         result.published, result.rules["published"] = iso, rule
 
@@ -453,9 +466,12 @@ class _PageReader:
     def _text_date(self, lines: list[TextLine], body_lines: list[TextLine]) -> tuple[str, str] | None:
         latest = self.latest
         anchors = self._anchors(lines)
-        header = [line for anchor in anchors[:1] for line in near(lines, anchor)]
+        header = [line for anchor in anchors[:1] for line in near(lines, anchor, LABELLED_HEADER_LINES)]
+        if anchors and self._body_start is not None and self._body_start > anchors[0]:
+            header = header[: self._body_start + 1 - max(0, anchors[0] - 2)]  # not into the body's text
         if (found := find_labelled_date(header, latest)) is not None:
             return found
+        header = [line for anchor in anchors[:1] for line in near(lines, anchor)]
         if iso := find_unlabelled_date(header, latest):
             return iso, "text:near-title"
         if (stated := self._structured_date()) is not None:
@@ -495,6 +511,8 @@ class _PageReader:
         ):
             footer = page_lines[last + 1 : last + 1 + _HEAD_ZONE]
         byline.merge(_parse_lines(header))
+        for line in body_lines[:2]:
+            byline.merge(leading_byline(line.text))
         if byline.author is None and (person := self._structured_person()):
             byline.merge(person)
         byline.merge(_parse_lines(body_lines[-_HEAD_ZONE:]))
