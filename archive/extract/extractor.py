@@ -268,7 +268,7 @@ class _PageReader:
         inside -= {node for gap in self._choice.gaps for node in gap.iter()}
         body_items = [item for item in free if item.element in inside]
         body_items = self._drop_metadata_lines(body_items)
-        images, caption_positions = attach_captions(body_items, self.base_url, result.title)
+        images, caption_positions = attach_captions(body_items, self.base_url)
         if self.options.include_images:
             result.images = images
         lines = [
