@@ -7,6 +7,7 @@ lines are ``<p>`` paragraphs or ``<br>`` lines. A block stops where another kind
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -215,18 +216,23 @@ _PAGER_REST = re.compile(
 # Buttons and calls to act that sit on their own line: comment, send, bookmark, follow, enlarge.
 ACTION_LINE = re.compile(
     r"^[【\[]?\s*(发表评论|我要评论|查看评论|网友评论|发送给朋友|推荐给朋友|收藏(本文|此文|本页)?|查看我的收藏|"
-    r"加入收藏|关注|取消关注|点击(看|查看)大图|点击(阅读|查看)更多.{0,20}|分享让更多人看到|"
+    r"加入收藏|关注|取消关注|点击(看|查看)大图|点击(阅读|查看)更多.{0,20}|分享让更多人看到|展开(全文)?|收起(全文)?|"
     r"(关注|搜索)(微信)?公众号[:：].{1,20}|进入【.{1,20}】(讨论|交流)|返回(顶部|首页|列表)|回到顶部)"
     r"\s*[】\]]?$"
 )
-# The controls of an embedded video player, read out as text: times, speeds, qualities, status.
+# The controls of an embedded video player, read out as text: time codes, speeds, picture qualities and
+# the switches every web player has (autoplay, loop, skip intro, loading). Each of these alone is a
+# control; any other short line held between two of them is part of the same control bar (a status or
+# an error message of the player), whatever its words.
 PLAYER_LINE = re.compile(
     r"^(\d{1,2}:\d{2}(:\d{2})?(\s*/\s*\d{1,2}:\d{2}(:\d{2})?)?|[0-3](\.\d{1,2})?\s*[xX×]|倍速|"
-    r"播放速度[:：]?.{0,6}|(高清|超清|标清|流畅|蓝光)(\s*\d{3,4}[pP])?|自动播放.{0,8}|循环播放|跳过片头|"
-    r".{0,6}跳过广告|正在加载中?[.。…]*|加载中[.。…]*|(GIF\s*)?重新加载(\s*加载中)?|.{0,20}播放失败.{0,10}|"
-    r"错误代码[:：].{0,20}|正在为您切换.{0,30}|设置成功|时长[:：]\s*\d{1,2}:\d{2}.{0,12}|展开|收起|"
-    r"了解详情\s*>?)$"
+    r"播放速度[:：]?.{0,6}|(高清|超清|标清|流畅|蓝光|高清|超清|標清|流暢|藍光)(\s*\d{3,4}[pP])?|"
+    r"自动播放.{0,8}|自動播放.{0,8}|循环播放|循環播放|跳过片头|跳過片頭|.{0,6}跳过广告|.{0,6}跳過廣告|"
+    r"正在加载中?[.。…]*|正在載入中?[.。…]*|加载中[.。…]*|載入中[.。…]*|(GIF\s*)?重新加载(\s*加载中)?)$"
 )
+_PLAYER_SPAN = 3  # lines before and after a control within which a short line belongs to the bar
+_MAX_PLAYER_LINE = 24  # a status line; a video's own title (often longer, or a question) stays
+_SENTENCE_MARK = re.compile(r"[。？！?!]")
 # An ad slot: "广告" alone, or a run of lines that each open with the "广告" tag (see _ad_runs).
 _AD_TAG = re.compile(r"^广告\s*\S")
 _MAX_AD_LINE = 60
@@ -281,16 +287,31 @@ def _ad_runs(lines: Sequence[str]) -> set[int]:
     return found
 
 
+def _player_bar(lines: Sequence[str]) -> set[int]:
+    """Short lines held between two player controls (a few lines apart): the rest of the control bar."""
+    controls = [index for index, text in enumerate(lines) if PLAYER_LINE.match(text) or text == "广告"]
+    found: set[int] = set()
+    for before, after in itertools.pairwise(controls):
+        if after - before <= _PLAYER_SPAN + 1:
+            found.update(
+                index
+                for index in range(before + 1, after)
+                if len(lines[index]) <= _MAX_PLAYER_LINE and not _SENTENCE_MARK.search(lines[index])
+            )
+    return found
+
+
 def drop_boilerplate_lines(lines: Sequence[str]) -> tuple[list[str], list[BoilerplateBlock]]:
     """Body lines without pagers, buttons, player controls, ads and closing notices.
 
     Runs last, on whichever lines won (ours or trafilatura's), so the same rules hold for both.
     """
     ads = _ad_runs(lines)
+    bar = _player_bar(lines)
     kept: list[str] = []
     dropped: dict[str, list[str]] = {}
     for index, text in enumerate(lines):
-        kind = "ad" if index in ads else line_kind(text, len(lines) - 1 - index)
+        kind = "ad" if index in ads else "player" if index in bar else line_kind(text, len(lines) - 1 - index)
         if kind is None:
             kept.append(text)
         else:
