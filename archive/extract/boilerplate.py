@@ -33,6 +33,7 @@ SHARE_LINE = re.compile(
 )
 _MAX_COPYRIGHT_LINE = 200
 _MAX_BLOCK_LINES = 60
+_MAX_MARKER_TRIES = 20
 _MAX_TITLE = 60  # a linked title longer than this is a paragraph with a link in it
 
 
@@ -55,10 +56,11 @@ def _descendants(element: etree._Element) -> set[etree._Element]:
 def _scope_of(marker: etree._Element, container: etree._Element | None, item_count: int) -> etree._Element:
     """The element a block lives in: climb from its first line while that stays clear of the article."""
     scope = marker
+    holders = {container, *container.iterancestors()} if container is not None else set()
     while container is not None:
         parent = scope.getparent()
-        if parent is None or scope is container or container in _descendants(parent):
-            break
+        if parent is None or scope is container or parent in holders:
+            break  # the parent holds the article: the block stops below it
         scope = parent
     if item_count <= 1 and scope.getparent() is not None:
         scope = scope.getparent()
@@ -123,7 +125,9 @@ def _linked_run(items: Sequence[Item], start: int) -> list[int]:
 
 
 def find_related(items: Sequence[Item], container: etree._Element | None) -> FoundBlock | None:
-    """A "相关文章" heading followed by linked titles."""
+    """A "相关文章" heading followed by linked titles (the first few headings are tried: each try
+    walks the block around it, and a page of thousands of such lines is not an article page)."""
+    tries = 0
     for index, item in enumerate(items):
         if (
             not isinstance(item, TextLine)
@@ -131,8 +135,13 @@ def find_related(items: Sequence[Item], container: etree._Element | None) -> Fou
             or not RELATED_START.match(item.text)
         ):
             continue
+        tries += 1
+        if tries > _MAX_MARKER_TRIES:
+            return None
         scope_element = _scope_of(item.element, container, 1)
-        inside = container is not None and container in _descendants(scope_element)
+        inside = container is not None and (
+            scope_element is container or scope_element in set(container.iterancestors())
+        )
         if len(item.text) <= 30:
             indices = _collect(items, index, _descendants(scope_element), stop_on_other=False)
             if inside:

@@ -16,8 +16,8 @@ import datetime as dt
 import re
 import unicodedata
 from importlib.metadata import PackageNotFoundError, version
+from urllib.parse import urljoin
 
-import lxml.html
 from lxml import etree
 
 from .agreement import OutsideLine, reconcile
@@ -30,7 +30,7 @@ from .bylines import (
     parse_byline_lines,
     trailing_signature,
 )
-from .charset import decode_html, strip_xml_declaration
+from .charset import decode_html
 from .classify import is_prose, not_article_reason, page_shape
 from .container import ContainerChoice, choose_container
 from .dates import (
@@ -52,6 +52,7 @@ from .links import collect_links
 from .names import person_names, site_names
 from .navigation import BREADCRUMB_LABEL, find_breadcrumb, section_from
 from .options import ExtractOptions
+from .parsing import TooDeep, parse_html
 from .profiles import SiteProfile, select_profile
 from .result import BoilerplateBlock, Extraction
 from .structured import compact_date, read_structured
@@ -76,6 +77,8 @@ _HEADING_END = re.compile(r"[。；;，,：:！!？?]$")
 _MAX_HEADING = 60
 _HEAD_ZONE = 6  # lines at either end of the body where metadata lines (date, byline) are looked for
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Real article pages nest 20 to 60 levels deep; justext's cost grows with depth times size.
+_FALLBACK_MAX_DEPTH = 200
 _CELL_TAGS = frozenset({"td", "th", "dt", "dd"})
 _SIGNATURE_LINES = 3  # "（袁源）" may sit on its own line, under the last paragraph or a closing note
 # ``<meta name="author">`` filled in by the template: the forum software or web agency, not the writer.
@@ -127,17 +130,31 @@ def _looks_binary(body: bytes) -> bool:
     return b"\x00" in head or sum(1 for b in head if b < 9 or 13 < b < 32) > len(head) * 0.05
 
 
-# Comments and processing instructions are dropped at parse time, as trafilatura's own parser does:
-# the tree is shared with trafilatura, which cuts a paragraph short at a comment inside it.
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
-
-
 def _parse(text: str) -> etree._Element | None:
-    try:
-        root = lxml.html.document_fromstring(strip_xml_declaration(text), parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return None
-    return root
+    """The page's tree, for callers that only need one (tests, tools)."""
+    parsed = parse_html(text)
+    return parsed.root if parsed is not None else None
+
+
+def _depth(root: etree._Element) -> int:
+    """How deep the tree is nested, in one pass."""
+    depth: dict[etree._Element, int] = {root: 0}
+    deepest = 0
+    for element in root.iter():
+        parent = element.getparent()
+        level = depth[element] = depth.get(parent, -1) + 1 if parent is not None else 0
+        deepest = max(deepest, level)
+    return deepest
+
+
+def _over_budget(body: bytes, options: ExtractOptions) -> str | None:
+    """Why a page is over the size budget (bytes, or tags estimated as the count of "<"), or None."""
+    if len(body) > options.max_html_bytes:
+        return f"{len(body):,} bytes of HTML, over the budget of {options.max_html_bytes:,}"
+    tags = body.count(b"<")
+    if tags > options.max_html_tags:
+        return f"about {tags:,} tags, over the budget of {options.max_html_tags:,}"
+    return None
 
 
 def _extract_into(
@@ -152,22 +169,39 @@ def _extract_into(
         return _refuse(result, "empty", "empty body")
     if (content_type and _NON_HTML_TYPES.search(content_type)) or _looks_binary(body):
         return _refuse(result, "not-article", f"not HTML ({content_type or 'binary bytes'})")
+    if (reason := _over_budget(body, options)) is not None:
+        result.rules["status"] = "budget:size"
+        return _refuse(result, "too-large", reason)
     decoded = decode_html(body, content_type)
     result.rules["encoding"] = f"{decoded.rule}:{decoded.encoding}"
-    root = _parse(decoded.text)
-    if root is None:
+    try:
+        parsed = parse_html(decoded.text)
+    except TooDeep as exc:
+        return _refuse(result, "too-deep", str(exc))
+    if parsed is None:
         return _refuse(result, "empty", "no HTML elements")
+    root = parsed.root
+    if parsed.flattened:
+        result.diagnostics["flattened"] = 1
     profile = select_profile(url, options.profile)
     base_url = _base_url(root, url)
     page = _PageReader(root, url, base_url, profile, capture_date, options, result)
+    page.tag_count = body.count(b"<")
     page.run(decoded.text)
     if result.status == "ok" and sum(len(p) for p in result.paragraphs) < options.min_body_chars:
         _refuse(result, "not-article", "no article text found")
 
 
 def _base_url(root: etree._Element, url: str) -> str:
+    """The page's ``<base href>`` when it is a usable address, else the page's own URL."""
     base = root.xpath("//base/@href")
-    return str(base[0]).strip() if base and str(base[0]).strip() else url
+    value = str(base[0]).strip() if base else ""
+    if not value:
+        return url
+    try:
+        return urljoin(url, value)
+    except ValueError:
+        return url  # a malformed <base> ("http://[::1/") is ignored, not fatal
 
 
 def _fold(text: str) -> str:
@@ -232,6 +266,7 @@ class _PageReader:
         # The latest day a publication date may have: the capture day.
         self.latest = capture_date.date() if isinstance(capture_date, dt.datetime) else capture_date
         self.structured = read_structured(root)
+        self.tag_count = 0  # tags in the page's bytes, estimated as the count of "<"
         self.items: list[Item] = read_lines(root)
         self._trafilatura: TrafilaturaResult | None = None
         self._trafilatura_done = False
@@ -241,7 +276,14 @@ class _PageReader:
     def trafilatura(self) -> TrafilaturaResult | None:
         if not self._trafilatura_done:
             self._trafilatura_done = True
-            self._trafilatura = run_trafilatura(self.root, self.url, self.latest, self.options)
+            fast = (
+                self.tag_count > self.options.fallback_max_tags
+                or "flattened" in self.result.diagnostics
+                or _depth(self.root) > _FALLBACK_MAX_DEPTH
+            )
+            self._trafilatura = run_trafilatura(self.root, self.url, self.latest, self.options, fast=fast)
+            if fast:
+                self.result.diagnostics["trafilatura_fallbacks_skipped"] = 1
         return self._trafilatura
 
     def run(self, html: str) -> None:
@@ -268,7 +310,9 @@ class _PageReader:
         inside -= {node for gap in self._choice.gaps for node in gap.iter()}
         body_items = [item for item in free if item.element in inside]
         body_items = self._drop_metadata_lines(body_items)
-        images, caption_positions = attach_captions(body_items, self.base_url)
+        images, caption_positions, bad_images = attach_captions(body_items, self.base_url)
+        if bad_images:
+            result.diagnostics["bad_images"] = bad_images
         if self.options.include_images:
             result.images = images
         lines = [
@@ -297,7 +341,9 @@ class _PageReader:
         self._classify(free_lines)
         if self.options.include_links:
             regions = self._link_regions(container, breadcrumb, blocks)
-            result.links = collect_links(self.root, self.base_url, regions)
+            result.links, bad_links = collect_links(self.root, self.base_url, regions)
+            if bad_links:
+                result.diagnostics["bad_links"] = bad_links
 
     def _classify(self, free_lines: list[TextLine]) -> None:
         """Listings and index pages keep their rows (links, title) but lose the article-only fields."""
@@ -372,7 +418,8 @@ class _PageReader:
             end += 1
         result.boilerplate.append(BoilerplateBlock("header", tuple(paragraphs[:end])))
         result.paragraphs = paragraphs[end:]
-        result.section_headings = [h for h in result.section_headings if h in set(result.paragraphs)]
+        kept = set(result.paragraphs)
+        result.section_headings = [h for h in result.section_headings if h in kept]
 
     def _is_header_line(self, text: str) -> bool:
         result = self.result

@@ -73,14 +73,20 @@ def _centred(element: etree._Element) -> bool:
 
 
 def _near(block: etree._Element, other: etree._Element) -> bool:
-    """Whether ``other`` sits within a few levels of ``block`` (next paragraph, next table row)."""
+    """Whether ``other`` sits within a few levels of ``block`` (next paragraph, next table row):
+    one of ``block``'s near ancestors is also an ancestor of ``other``, close above it."""
+    near = set()
     ancestor = block
     for _ in range(_NEAR_LEVELS):
         ancestor = ancestor.getparent()
         if ancestor is None:
-            return False
-        if other in set(ancestor.iter()):
+            break
+        near.add(ancestor)
+    for level, above in enumerate(other.iterancestors()):
+        if above in near:
             return True
+        if level >= 2 * _NEAR_LEVELS:
+            return False
     return False
 
 
@@ -112,9 +118,11 @@ def _caption_after(image: ImageItem, line: TextLine, alone: bool) -> bool:
     return len(text) <= _MAX_PLAIN_CAPTION and not is_prose(line)
 
 
-def attach_captions(items: list[Item], base_url: str) -> tuple[list[ImageRef], set[int]]:
-    """Images in reading order, and the positions of caption lines that must leave the body."""
+def attach_captions(items: list[Item], base_url: str) -> tuple[list[ImageRef], set[int], int]:
+    """Images in reading order, the positions of caption lines that must leave the body, and the
+    number of images skipped because their address cannot be resolved."""
     images: list[ImageRef] = []
+    bad = 0
     caption_positions: set[int] = set()
     for index, item in enumerate(items):
         if not isinstance(item, ImageItem) or item.src.startswith("data:") or _too_small(item):
@@ -134,6 +142,7 @@ def attach_captions(items: list[Item], base_url: str) -> tuple[list[ImageRef], s
         try:
             src = urljoin(base_url, item.src)
         except ValueError:
-            continue  # a malformed address ("http://[::1/x") is one bad image, not a failed page
+            bad += 1  # a malformed address ("http://[::1/x") is one bad image, not a failed page
+            continue
         images.append(ImageRef(src=src, caption=caption, alt=item.alt or None))
-    return images, caption_positions
+    return images, caption_positions, bad

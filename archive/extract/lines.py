@@ -98,16 +98,24 @@ class _LineBuilder:
             self.items.append(ImageItem(src.strip(), alt, (element.get("title") or "").strip(), element))
 
 
-def _walk(
-    element: etree._Element,
-    builder: _LineBuilder,
-    block: etree._Element,
-    bold: bool,
-    linked: bool,
-    skip: frozenset[int],
-) -> None:
-    name = tag_name(element)
-    if name and name not in SKIP_TAGS and id(element) not in skip:
+def _walk(root: etree._Element, builder: _LineBuilder, skip: frozenset[int]) -> None:
+    """Depth-first over ``root`` with an explicit stack: a page nested thousands of levels deep must
+    not exhaust Python's recursion limit. Each element is entered (its own text, then its children)
+    and left (a line break if it is a block, then its tail, which belongs to the block around it)."""
+    # (element, enclosing block, bold, linked, leaving): leaving=True marks the element's exit.
+    stack: list[tuple[etree._Element, etree._Element, bool, bool, bool]] = [(root, root, False, False, False)]
+    while stack:
+        element, block, bold, linked, leaving = stack.pop()
+        name = tag_name(element)
+        read = bool(name) and name not in SKIP_TAGS and id(element) not in skip
+        if leaving:
+            if read and name in BLOCK_TAGS:
+                builder.flush()
+            builder.add_text(element.tail, bold, linked, block)
+            continue
+        stack.append((element, block, bold, linked, True))
+        if not read:
+            continue
         is_block = name in BLOCK_TAGS
         if is_block:
             builder.flush()
@@ -120,11 +128,8 @@ def _walk(
             builder.add_image(element)
         else:
             builder.add_text(element.text, inner_bold, inner_link, inner_block)
-            for child in element:
-                _walk(child, builder, inner_block, inner_bold, inner_link, skip)
-        if is_block:
-            builder.flush()
-    builder.add_text(element.tail, bold, linked, block)
+            children = [(child, inner_block, inner_bold, inner_link, False) for child in element]
+            stack.extend(reversed(children))
 
 
 def read_lines(root: etree._Element, skip: frozenset[int] = frozenset()) -> list[Item]:
@@ -133,7 +138,7 @@ def read_lines(root: etree._Element, skip: frozenset[int] = frozenset()) -> list
     tail = root.tail
     root.tail = None  # the text after the container is not part of it
     try:
-        _walk(root, builder, root, False, False, skip)
+        _walk(root, builder, skip)
     finally:
         root.tail = tail
     builder.flush()

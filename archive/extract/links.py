@@ -30,17 +30,27 @@ def _region_of(element: etree._Element, regions: dict[etree._Element, str]) -> s
     return None
 
 
-def collect_links(root: etree._Element, base_url: str, regions: dict[etree._Element, str]) -> list[LinkRef]:
-    """Links in page order; ``regions`` maps known elements (breadcrumb, body, related...) to a rel."""
+def collect_links(
+    root: etree._Element, base_url: str, regions: dict[etree._Element, str]
+) -> tuple[list[LinkRef], int]:
+    """Links in page order, and how many were skipped because their address cannot be resolved
+    ("http://[::1/x"): one bad link is counted, never a failed page.
+
+    ``regions`` maps known elements (breadcrumb, body, related...) to a rel."""
     links: list[LinkRef] = []
     seen: set[tuple[str, str]] = set()
+    bad = 0
     for element in root.iter("a", "img"):
         is_image = element.tag == "img"
         raw = (element.get("src") if is_image else element.get("href")) or ""
         raw = raw.strip()
         if not raw or raw.lower().startswith(_SKIPPED_SCHEMES):
             continue
-        url = urljoin(base_url, raw)
+        try:
+            url = urljoin(base_url, raw)
+        except ValueError:
+            bad += 1
+            continue
         region = _region_of(element, regions)
         if is_image:
             rel, text = "image", (element.get("alt") or "").strip()
@@ -51,4 +61,4 @@ def collect_links(root: etree._Element, base_url: str, regions: dict[etree._Elem
             continue
         seen.add((url, rel))
         links.append(LinkRef(url=url, text=text, rel=rel))
-    return links
+    return links, bad
