@@ -22,7 +22,7 @@ from .lines import BLOCK_TAGS
 # the tree is shared with trafilatura, which cuts a paragraph short at a comment inside it.
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
 # Tags kept when a too-deep page is flattened: what the line reader and the metadata rules use.
-_KEPT = "p|br|img|a|h[1-6]|title|meta|head|body|html|script|style|link|base|table|tr|td|th|ul|ol|li|form"
+_KEPT = "p|br|img|a|h[1-6]|title|meta|head|body|html|script|style|noscript|link|base|form"
 _WRAPPER_TAG = re.compile(rf"<(/?)(?!(?:{_KEPT})\b)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 
 
