@@ -172,3 +172,17 @@ def test_a_picture_without_a_caption_line_or_alt_has_no_caption() -> None:
     result = extract_page(page, "http://example.cn/a.html")
     assert [image.caption for image in result.images] == [None, "草原"]
     assert "第二部分" in result.paragraphs
+
+
+def test_a_descriptive_caption_is_the_images_and_stays_in_the_text() -> None:
+    prose = "这是一段用于测试的正文内容，讲述了地方经济发展和民族团结进步的具体做法。" * 3
+    caption = "图为牧民在新建的合作社里挑选羊毛。"
+    page = (
+        "<html><head><meta charset='utf-8'><title>某某标题_某某网</title></head><body><div class='c'>"
+        f"<p>{prose}</p><p align='center'><img src='/a.jpg' alt='IMG_0001.jpg'></p><p align='center'>{caption}</p>"
+        f"<p>{prose}</p><p><img src='/b.jpg'><br>草原一角 李四/摄</p><p>{prose}</p></div></body></html>"
+    ).encode()
+    result = extract_page(page, "http://example.cn/a.html")
+    assert [image.caption for image in result.images] == [caption, "草原一角 李四/摄"]
+    assert caption in result.paragraphs  # a reader reads it: it stays searchable
+    assert "草原一角 李四/摄" not in result.text  # a credit says nothing of its own

@@ -239,6 +239,7 @@ PLAYER_LINE = re.compile(
     r"自动播放.{0,8}|自動播放.{0,8}|循环播放|循環播放|跳过片头|跳過片頭|.{0,6}跳过广告|.{0,6}跳過廣告|"
     r"正在加载中?[.。…]*|正在載入中?[.。…]*|加载中[.。…]*|載入中[.。…]*|(GIF\s*)?重新加载(\s*加载中)?)$"
 )
+_MIN_PLAYER_BAR = 3  # controls in a row that make a control bar
 _PLAYER_SPAN = 3  # lines before and after a control within which a short line belongs to the bar
 _MAX_PLAYER_LINE = 24  # a status line; a video's own title (often longer, or a question) stays
 _SENTENCE_MARK = re.compile(r"[。？！?!]")
@@ -297,16 +298,27 @@ def _ad_runs(lines: Sequence[str]) -> set[int]:
 
 
 def _player_bar(lines: Sequence[str]) -> set[int]:
-    """Short lines held between two player controls (a few lines apart): the rest of the control bar."""
+    """Short lines held between two player controls (a few lines apart), and after a bar of at least
+    three controls the short lines right under it: the rest of the control bar (its status and error
+    messages)."""
     controls = [index for index, text in enumerate(lines) if PLAYER_LINE.match(text) or text == "广告"]
+
+    def short(index: int) -> bool:
+        return len(lines[index]) <= _MAX_PLAYER_LINE and not _SENTENCE_MARK.search(lines[index])
+
     found: set[int] = set()
-    for before, after in itertools.pairwise(controls):
+    run = 1
+    for before, after in itertools.pairwise([*controls, len(lines) + _PLAYER_SPAN + 1]):
         if after - before <= _PLAYER_SPAN + 1:
-            found.update(
-                index
-                for index in range(before + 1, after)
-                if len(lines[index]) <= _MAX_PLAYER_LINE and not _SENTENCE_MARK.search(lines[index])
-            )
+            found.update(index for index in range(before + 1, after) if short(index))
+            run += 1
+            continue
+        if run >= _MIN_PLAYER_BAR:
+            for index in range(before + 1, min(len(lines), before + 1 + _PLAYER_SPAN)):
+                if not short(index):
+                    break
+                found.add(index)
+        run = 1
     return found
 
 

@@ -8,6 +8,11 @@ caption: a photo credit ("张三/摄"), the image's own alt text, a ``<figcaptio
 line that is neither a heading (bold, ``<h2>``, "一、…") nor a paragraph of prose, except that a
 centred line under a centred picture may be a sentence. Alt text (then the title attribute) stands in
 only when there is no such line; the page's title never does.
+
+A caption that describes the picture is also text a reader reads, and stays in the body (the labelled
+corpora keep it there, and a search for its words should find the article). Only the lines that say
+nothing of their own leave the body: a photo credit, a file name ("DSC_0742_副本.jpg"), or the image's
+alt text printed again.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ _CAPTION_HINT = re.compile(
     r"caption|pic_?(?:txt|text|desc|info)|img_?(?:txt|text|desc|title)|photo_?desc|tuzhu", re.I
 )
 _CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
+_FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|bmp|webp|tiff?)\s*$", re.IGNORECASE)
 _MAX_CAPTION = 120
 _MAX_PLAIN_CAPTION = 60
 _MIN_IMAGE_SIDE = 40
@@ -118,9 +124,18 @@ def _caption_after(image: ImageItem, line: TextLine, alone: bool) -> bool:
     return len(text) <= _MAX_PLAIN_CAPTION and not is_prose(line)
 
 
+def _not_text(image: ImageItem, caption: str) -> bool:
+    """A caption line with nothing to read in it: a credit, a file name, the alt text again."""
+    return bool(
+        is_caption_line(caption)
+        or _FILE_NAME.search(caption)
+        or (image.alt and _fold(caption) == _fold(image.alt))
+    )
+
+
 def attach_captions(items: list[Item], base_url: str) -> tuple[list[ImageRef], set[int], int]:
-    """Images in reading order, the positions of caption lines that must leave the body, and the
-    number of images skipped because their address cannot be resolved."""
+    """Images in reading order, the positions of caption lines that leave the body (see above), and
+    the number of images skipped because their address cannot be resolved."""
     images: list[ImageRef] = []
     bad = 0
     caption_positions: set[int] = set()
@@ -137,7 +152,8 @@ def attach_captions(items: list[Item], base_url: str) -> tuple[list[ImageRef], s
             )
             if _caption_after(item, following, alone):
                 caption = following.text
-                caption_positions.add(index + 1)
+                if _not_text(item, caption):
+                    caption_positions.add(index + 1)
         caption = caption or item.alt or item.title or None
         try:
             src = urljoin(base_url, item.src)
