@@ -182,6 +182,17 @@ def test_a_visible_byline_comes_before_the_meta_author() -> None:
     assert (result.author, result.rules["author"]) == ("王小丫", "byline:作者")
 
 
+def test_a_meta_author_who_is_the_pages_editor_is_not_the_author() -> None:
+    head = "<meta name='author' content='肖明'>"
+    result = extract_page(_page("作者： 2024-05-20", _body("[责任编辑:肖明]"), head=head), URL)
+    assert (result.author, result.editor) == (None, "肖明")
+
+
+def test_more_credit_forms() -> None:
+    assert parse_byline("圖、文／張美玲").author == "張美玲"
+    assert parse_byline("撰文者：李國強").author == "李國強"
+
+
 def test_meta_author_when_the_page_prints_no_byline() -> None:
     head = "<meta name='author' content='郑海涛'>"
     result = extract_page(_page("2024-05-20", _body(), head=head), URL)

@@ -22,7 +22,9 @@ from .names import MAX_NAME, SURNAMES, person_names
 _LABEL_FIELDS = {
     "作者": "author",
     "撰文": "author",
+    "撰文者": "author",
     "撰稿": "author",
+    "撰稿人": "author",
     "文": "author",
     "文字": "author",
     "文/图": "author",
@@ -94,7 +96,7 @@ _ORGANISATION_AUTHORS = frozenset({"发文机关", "發文機關", "发布机构
 _REPORTER = r"(?:[\u4e00-\u9fff]{1,6}?)?(?:记者|記者|通讯员|通訊員)"
 _LABELS = "|".join(sorted(map(re.escape, _LABEL_FIELDS), key=len, reverse=True))
 _BYLINE = re.compile(
-    rf"(?:^|(?<=[\s　(（【\[〔|｜/／]))(?P<label>{_REPORTER}|{_LABELS})"
+    rf"(?:^|(?<=[\s　(（【\[〔|｜/／、]))(?P<label>{_REPORTER}|{_LABELS})"
     rf"(?P<sep>\s*[:：/／|｜]\s*|\s*[】\]]\s*[:：]?\s*|\s+|(?=[\u4e00-\u9fff]))"
     rf"(?P<value>[^\s　:：|｜()（）【】\[\]〔〕](?:[^:：|｜()（）【】\[\]〔〕]*?))"
     rf"(?=\s*(?:$|[(（)）【】\[\]〔〕|｜]|\s{{2,}}|\s*(?:{_LABELS})\s*[:：/／]|(?:19|20)\d{{2}}[-/.年]"

@@ -570,7 +570,7 @@ class _PageReader:
         if byline.author is None:
             byline.merge(self._bare_name(page_lines, body_lines))
         if byline.author is None:
-            byline.merge(self._meta_author())
+            byline.merge(self._meta_author(byline.editor))
         self._vet(byline)
         result.author, result.source, result.editor = byline.author, byline.source, byline.editor
         result.rules.update({k: v for k, v in byline.rules.items() if getattr(byline, k) is not None})
@@ -600,12 +600,18 @@ class _PageReader:
             return None
         return Byline(author=" ".join(names), rules={"author": self.structured.person_rule})
 
-    def _meta_author(self) -> Byline:
+    def _meta_author(self, editor: str | None) -> Byline:
+        """``<meta name="author">`` and its kin, when they hold a person who is not the page's editor:
+        news CMSs (TRS and its like, on gmw.cn, china.com.cn, chinanews.com, banyuetan.org…) fill the
+        field with the editor who published the page, whom the page itself labels 责任编辑."""
         generator = _meta(self.root, "generator")
         for value, name in self.structured.meta_authors:
             if _TEMPLATE_AUTHOR.search(value) or value == generator or "@" in value:
                 continue  # the template's vendor, or a contact address: not the writer
-            if names := person_names(value, labelled=False, not_names=self._site_names()):
+            names = person_names(value, labelled=False, not_names=self._site_names())
+            if names and editor and set(names.split()) <= set(editor.split()):
+                continue  # the editor, not the writer
+            if names:
                 return Byline(author=names, rules={"author": f"meta:{name}"})
         return Byline()
 
