@@ -47,7 +47,7 @@ from .dates import (
     url_date,
 )
 from .images import attach_captions, is_caption_line
-from .lines import ImageItem, Item, TextLine, read_lines, tag_name, text_lines
+from .lines import ImageItem, Item, TextLine, read_lines_and_depth, tag_name, text_lines
 from .links import collect_links
 from .names import person_names, site_names
 from .navigation import BREADCRUMB_LABEL, find_breadcrumb, section_from
@@ -136,17 +136,6 @@ def _parse(text: str) -> etree._Element | None:
     return parsed.root if parsed is not None else None
 
 
-def _depth(root: etree._Element) -> int:
-    """How deep the tree is nested, in one pass."""
-    depth: dict[etree._Element, int] = {root: 0}
-    deepest = 0
-    for element in root.iter():
-        parent = element.getparent()
-        level = depth[element] = depth.get(parent, -1) + 1 if parent is not None else 0
-        deepest = max(deepest, level)
-    return deepest
-
-
 def _over_budget(body: bytes, options: ExtractOptions) -> str | None:
     """Why a page is over the size budget (bytes, or tags estimated as the count of "<"), or None."""
     if len(body) > options.max_html_bytes:
@@ -222,11 +211,6 @@ def _has_time(iso: str) -> bool:
     return "T" in iso and not iso.endswith(("T00:00", "T00:00:00"))
 
 
-def _in_form(element: etree._Element) -> bool:
-    """Lines of a form (comment box, login, search) hold placeholders and prompts, never a byline."""
-    return any(ancestor.tag == "form" for ancestor in element.iterancestors())
-
-
 def _parse_lines(lines: list[TextLine]) -> Byline:
     """Byline fields from consecutive page lines. Photo credits, breadcrumbs and link lines (menus,
     "新华社记者看东北" as a channel name) are left out; table or definition-list cells may hold a label
@@ -267,7 +251,8 @@ class _PageReader:
         self.latest = capture_date.date() if isinstance(capture_date, dt.datetime) else capture_date
         self.structured = read_structured(root)
         self.tag_count = 0  # tags in the page's bytes, estimated as the count of "<"
-        self.items: list[Item] = read_lines(root)
+        self.items, self.depth = read_lines_and_depth(root)
+        self.in_forms = {node for form in root.iter("form") for node in form.iter()}
         self._trafilatura: TrafilaturaResult | None = None
         self._trafilatura_done = False
         self._html = ""
@@ -279,7 +264,7 @@ class _PageReader:
             fast = (
                 self.tag_count > self.options.fallback_max_tags
                 or "flattened" in self.result.diagnostics
-                or _depth(self.root) > _FALLBACK_MAX_DEPTH
+                or self.depth > _FALLBACK_MAX_DEPTH
             )
             self._trafilatura = run_trafilatura(self.root, self.url, self.latest, self.options, fast=fast)
             if fast:
@@ -546,8 +531,9 @@ class _PageReader:
         """
         result = self.result
         byline = Byline()
-        page_lines = [line for line in page_lines if not _in_form(line.element)]
-        body_lines = [line for line in body_lines if not _in_form(line.element)]
+        # Lines of a form (comment box, login, search) hold placeholders and prompts, never a byline.
+        page_lines = [line for line in page_lines if line.element not in self.in_forms]
+        body_lines = [line for line in body_lines if line.element not in self.in_forms]
         anchors = self._anchors(page_lines)
         start = max(0, min(anchors) - 3) if anchors else 0
         end = (self._body_start or 0) + _HEAD_ZONE
