@@ -254,3 +254,8 @@ def test_the_issue_a_reprint_cites() -> None:
     body = _body("——原载《某某评论》2001年7月号")
     result = extract_page(_page("", body), "http://example.cn/a.html")
     assert (result.published, result.rules["published"]) == ("2001-07", "text:issue")
+
+
+def test_a_relative_date_without_a_capture_time_stays_unknown() -> None:
+    result = extract_page(_page("3小时前", _body()), URL)
+    assert result.rules.get("published") != "text:relative"

@@ -195,18 +195,17 @@ def partial_date(text: str, reference: dt.date) -> str | None:
 
 
 def find_relative_date(
-    lines: Sequence[TextLine], reference: dt.date | dt.datetime | None
+    lines: Sequence[TextLine], capture: dt.date | dt.datetime | None, url_day: dt.date | None = None
 ) -> tuple[str, str] | None:
-    """(iso, rule) for a relative or year-less date on a header line, given a reference day."""
-    if reference is None:
-        return None
-    day = reference.date() if isinstance(reference, dt.datetime) else reference
+    """(iso, rule) for a relative or year-less date on a header line. A relative date needs the capture
+    time; a year-less one takes its year from the capture day, else from the date in the page's URL."""
+    day = capture.date() if isinstance(capture, dt.datetime) else capture
     for line in lines:
         if len(line.text) > _MAX_DATE_LINE or line.link_share > 0.5:
             continue
-        if iso := relative_date(line.text, reference):
+        if capture is not None and (iso := relative_date(line.text, capture)):
             return iso, "text:relative"
-        if iso := partial_date(line.text, day):
+        if (reference := day or url_day) is not None and (iso := partial_date(line.text, reference)):
             return iso, "text:partial"
     return None
 

@@ -508,9 +508,9 @@ class _PageReader:
             return iso, "text:near-title"
         if (stated := self._structured_date()) is not None:
             return stated
-        reference = self.capture_date or url_date(self.url)
+        url_day = url_date(self.url)
         for anchor in anchors:
-            if (found := find_relative_date(near(lines, anchor), reference)) is not None:
+            if (found := find_relative_date(near(lines, anchor), self.capture_date, url_day)) is not None:
                 return found
         if (found := find_labelled_date(lines, latest)) is not None:
             return found
