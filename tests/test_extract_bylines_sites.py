@@ -136,6 +136,9 @@ def test_signature_closing_the_article_in_either_script() -> None:
         "Your Name",  # a form's placeholder
         "name@example.com",
         "专栏作者",  # a job title alone
+        "网络",  # "the internet", as reprint sites fill the field
+        "原创",
+        "张三的博客",  # a blog's name
     ],
 )
 def test_values_that_name_no_person(value: str) -> None:

@@ -47,7 +47,8 @@ ORGANISATION_ENDINGS = tuple(
     "社 报 報 讯 訊 网 網 台 臺 站 刊 部 局 厅 廳 委 办 辦 院 所 会 會 馆 館 厂 廠 省 市 县 縣 区 區 州 镇 鎮 "
     "乡 鄉 村 队 隊 团 團 处 處 界 中心 新闻 新聞 频道 頻道 财经 財經 资讯 資訊 杂志 雜誌 周刊 週刊 公司 集团 集團 "
     "大学 大學 学院 學院 学校 學校 政府 协会 協會 联合会 聯合會 工作室 评论员 評論員 评论 評論 综合 綜合 "
-    "图 圖 页 頁 稿 完 续 續 版 号 號 客户端 客戶端 官微 微博 公众号 公眾號".split()
+    "图 圖 页 頁 稿 完 续 續 版 号 號 客户端 客戶端 官微 微博 公众号 公眾號 博客 部落格 空间 空間 专栏 專欄 "
+    "主页 主頁".split()
 )
 # Provinces and regions, which start with a surname character often enough ("吉林", "江西", "黄山"…).
 REGIONS = frozenset(
@@ -74,7 +75,8 @@ NOT_NAME_WORDS = frozenset(
     "资讯 公告 通知 图文 字号 大中小 信息 介绍 其他文章 文章 专栏 "
     "佚名 匿名 无名 無名 未知 不详 不詳 姓名 名字 昵称 暱稱 用户名 用戶名 网名 網名 网友 網友 游客 遊客 访客 訪客 "
     "管理员 管理員 站长 站長 小编 小編 编辑部 編輯部 编者 編者 本站 本网 本網 本报 本報 本刊 邮箱 郵箱 电子邮件 "
-    "電子郵件 必填 选填 請輸入 请输入 作者名 記者 編輯 責任編輯 來源 評論 分享 訂閱".split()
+    "電子郵件 必填 选填 請輸入 请输入 作者名 記者 編輯 責任編輯 來源 評論 分享 訂閱 网络 網絡 網路 互联网 互聯網 "
+    "转载 轉載 原创 原創 整理 来稿 來稿 投稿 综合 綜合".split()
 )
 _LATIN_PLACEHOLDERS = frozenset(
     "name your yourname email e-mail mail required optional anonymous guest unknown admin administrator "
