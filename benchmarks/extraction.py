@@ -13,6 +13,12 @@ model's article pages (rendered in memory, the bytes the model serves). Three sy
 
 Each repetition passes over every page once, the systems taking turns page by page in rotated order, so
 machine noise lands on all of them alike. A warm-up pass (untimed) pays for imports and compiled patterns.
+The bar for ours is 1.5 times trafilatura+meta per page (the ratio is printed for each set).
+
+A third part times ours alone on hostile pages built in memory (many paragraphs, long tables, deep
+nesting, a page over the size budget), at growing sizes, with the status each comes back with: the
+seconds per thousand units should stay flat as the size grows (linear work), and the size budget
+bounds the rest.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ SYSTEMS: dict[str, System] = {
     "trafilatura+meta": lambda page: plain_trafilatura(page.body, page.url),
 }
 BASELINE = "trafilatura.extract"
+BAR = "trafilatura+meta"
 
 
 def eval_pages(eval_dir: Path) -> list[Page]:
@@ -119,6 +126,53 @@ def report(set_name: str, pages: list[Page], timings: Timings) -> None:
         if name != BASELINE:
             paired = paired_ratios(values, base)
             print(row(f"{name} / {BASELINE}", paired, f"x (median ratio {ratio(values, base):.2f})", 2))
+    ours, bar = timings.per_pass["ours"], timings.per_pass[BAR]
+    print(
+        row(f"ours / {BAR}", paired_ratios(ours, bar), f"x (median ratio {ratio(ours, bar):.2f}; bar 1.5)", 2)
+    )
+
+
+_PROSE = "这是一段用于测试的正文内容，讲述了地方经济发展和民族团结进步的具体做法。"
+
+
+def _hostile(kind: str, size: int) -> bytes:
+    head = "<html><head><meta charset='utf-8'><title>测试_某某网</title></head><body>"
+    if kind == "paragraphs":
+        inner = "<div class='c'>" + "".join(f"<p>{_PROSE}{n}</p>" for n in range(size)) + "</div>"
+    elif kind == "table rows":
+        rows = "".join(f"<tr><td>{n}</td><td>名称{n}</td><td>{n * 3}</td></tr>" for n in range(size))
+        inner = f"<h1>统计表</h1><p>{_PROSE * 2}</p><table>{rows}</table>"
+    else:  # nesting levels
+        inner = "<div>" * size + f"<p>{_PROSE * 3}</p><p>{_PROSE * 2}</p>" + "</div>" * size
+    return (head + inner + "</body></html>").encode()
+
+
+HOSTILE_SIZES = {
+    "paragraphs": (10_000, 40_000, 80_000, 160_000),
+    "table rows": (2_500, 10_000, 40_000),
+    "nesting levels": (300, 1_500, 5_000, 20_000),
+}
+
+
+def hostile(quick: bool) -> None:
+    """Ours on each hostile shape at growing sizes: seconds, seconds per 1,000 units, status."""
+    print(
+        table_header("hostile pages (ours only, one run each)").replace(
+            "| figure | min | median | max | unit |", "| page | MB | seconds | s per 1,000 | status |"
+        )
+    )
+    for kind, sizes in HOSTILE_SIZES.items():
+        for size in sizes[:2] if quick else sizes:
+            body = _hostile(kind, size)
+            started = time.perf_counter()
+            result = extract_page(body, "http://example.cn/a/1.html")
+            seconds = time.perf_counter() - started
+            extra = ",".join(f"{k}={v}" for k, v in sorted(result.diagnostics.items()))
+            status = result.status + (f" ({extra})" if extra else "")
+            print(
+                f"| {size:,} {kind} | {len(body) / 1e6:.1f} | {seconds:.2f} | {seconds * 1000 / size:.3f} | {status} |",
+                flush=True,
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(no {args.eval_dir / 'chinese' / 'cases.jsonl'}: the eval set is skipped)")
     for set_name, pages in sets.items():
         report(set_name, pages, measure(pages, repetitions))
+    hostile(args.quick)
     return 0
 
 

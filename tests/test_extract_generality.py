@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from archive.extract import extract_page
-from archive.extract.bylines import bare_name, looks_like_name, parse_byline, trailing_signature
+from archive.extract.bylines import parse_byline, trailing_signature
 from archive.extract.dates import labelled_date
+from archive.extract.names import looks_like_name
 
 PROSE = "这是一段用于测试的正文内容，讲述了地方经济发展和民族团结进步的具体做法。" * 3
 ENGLISH = "This is a sentence of plain English prose, long enough to count as a paragraph of text. " * 2
@@ -58,10 +59,11 @@ def test_a_personal_name_under_the_headline_is_still_the_author() -> None:
     assert extract_page(_under_headline("买买提·艾力"), URL).author == "买买提·艾力"
 
 
-def test_a_pen_name_counts_when_the_headline_names_the_writer() -> None:
+def test_a_pen_name_alone_under_the_headline_is_not_taken_without_a_label() -> None:
     body = f"<div class='c'><h1>青禾：山里的春天</h1><p>青禾</p><p>{PROSE}</p><p>{PROSE}</p></div>"
-    assert extract_page(_page(body), URL).author == "青禾"
-    assert bare_name("青禾").author is None  # with nothing to vouch for it, a pen name is not taken
+    assert extract_page(_page(body), URL).author is None
+    labelled = f"<div class='c'><h1>山里的春天</h1><p>作者：青禾</p><p>{PROSE}</p><p>{PROSE}</p></div>"
+    assert extract_page(_page(labelled), URL).author == "青禾"
 
 
 def test_photo_credit_beside_the_writer_credit() -> None:

@@ -37,6 +37,16 @@ def test_buttons_and_player_controls_are_dropped_anywhere() -> None:
     assert _article(inner) == [PROSE, MORE]
 
 
+def test_a_status_line_between_two_controls_belongs_to_the_player() -> None:
+    bar = ["00:00/03:12", "清晰度已切换", "倍速", "1.25x", "網路異常，請稍後重試", "自動播放"]
+    kept, blocks = drop_boilerplate_lines([PROSE, *bar, MORE])
+    assert kept == [PROSE, MORE] and blocks[0].kind == "player"
+    # The same words away from any control are the article's own.
+    assert drop_boilerplate_lines([PROSE, "清晰度已切换", MORE])[0] == [PROSE, "清晰度已切换", MORE]
+    question = "高原上的冬天，牧民怎样过？"
+    assert drop_boilerplate_lines(["00:00", question, "倍速"])[0] == [question]
+
+
 def test_closing_notices_only_at_the_end() -> None:
     notice = "本文为某某网原创稿件，转载请注明出处。"
     editor = "（责任编辑：王五）"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from archive.extract import extract_page
 from archive.extract.agreement import reconcile
 from archive.extract.bylines import bare_name, parse_byline, parse_byline_lines
@@ -38,22 +40,34 @@ def test_a_heading_word_at_the_top_of_the_body_is_not_a_name() -> None:
     assert extract_page(_page(body, "显示"), "http://example.cn/a.html").author is None
 
 
-def test_organisation_author_with_label_and_value_in_separate_cells() -> None:
+def test_label_and_value_in_separate_table_cells() -> None:
     lines = ["发文机关：", "某省人民政府", "成文日期：", "2022年01月27日"]
-    byline = parse_byline_lines(lines)
+    byline = parse_byline_lines(lines, cells=frozenset(range(4)))
     assert byline.author == "某省人民政府"
     assert byline.rules["author"] == "byline:发文机关"
+    assert parse_byline_lines(lines).author is None  # lines that are not cells do not pair up
 
 
-def test_name_with_bracketed_alternate_is_kept_whole() -> None:
-    assert parse_byline("作者： 王小明 (Wang Xiaoming)").author == "王小明 (Wang Xiaoming)"
+def test_disclosure_table_on_a_government_page() -> None:
+    table = (
+        "<table class='xxgk'><tr><th>索引号：</th><td>000-2022-00001</td><th>发布机构：</th><td>某市人民政府办公室</td></tr>"
+        "<tr><th>成文日期：</th><td>2022年03月01日</td><th>发布日期：</th><td>2022年03月02日</td></tr></table>"
+    )
+    body = f"<h1>测试标题</h1>{table}<div class='c'><p>{PROSE}</p><p>{PROSE}</p></div>"
+    result = extract_page(_page(body), "http://www.example.gov.cn/a.html")
+    assert (result.author, result.published) == ("某市人民政府办公室", "2022-03-01")  # the document's date
+
+
+def test_a_foreign_name_keeps_its_original_form_but_not_an_outlet() -> None:
+    assert parse_byline("作者： 史密斯 (John Smith)").author == "史密斯 (John Smith)"
     assert parse_byline("作者：王小明（新华社）").author == "王小明"
 
 
-def test_software_credits_are_not_bylines_but_by_after_a_date_is() -> None:
+def test_software_and_photo_credits_are_not_bylines() -> None:
     assert parse_byline("Produced By 某某网络 内容发布系统").author is None
     assert parse_byline("Powered by SomeCMS").author is None
-    assert parse_byline("发布时间 2005/03/15 22:36:13 by someone").author == "someone"
+    assert parse_byline("发布时间 2005/03/15 22:36:13 by someone").author is None  # a time is no label
+    assert parse_byline("Posted by Jane Doe").author == "Jane Doe"
 
 
 def test_signature_on_its_own_line_after_the_last_paragraph() -> None:
@@ -63,11 +77,20 @@ def test_signature_on_its_own_line_after_the_last_paragraph() -> None:
     assert result.rules["author"] == "byline:signature"
 
 
-def test_citation_author_meta_with_spaced_out_name() -> None:
-    head = "<meta name='citation_authors' content='赵  培'>"
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("王  浩", "王浩"),
+        ("李 强, 张 伟", "李强 张伟"),
+        ("欧阳明远", "欧阳明远"),
+        ("Jane Smith", "Jane Smith"),
+    ],
+)
+def test_meta_author_names_spaced_to_width(content: str, expected: str) -> None:
+    head = f"<meta name='citation_authors' content='{content}'>"
     body = f"<div class='c'><p>{PROSE}</p><p>{PROSE}</p></div>"
     result = extract_page(_page(body, head=head), "http://example.cn/a.html")
-    assert (result.author, result.rules["author"]) == ("赵培", "meta:author")
+    assert (result.author, result.rules["author"]) == (expected, "meta:citation_authors")
 
 
 def test_photo_credit_with_reporter_label_stays_a_caption() -> None:
@@ -89,13 +112,13 @@ def test_reference_access_dates_are_not_publication_dates() -> None:
     assert labelled_date("发布日期：2014-05-19") == ("2014-05-19", "发布日期")
 
 
-def test_htmldate_is_asked_only_when_the_text_has_no_date() -> None:
+def test_structured_date_when_the_text_has_none() -> None:
     head = "<meta property='article:published_time' content='2019-06-07'>"
     body = f"<div class='c'><p>{PROSE}</p><p>{PROSE}</p></div>"
     result = extract_page(
         _page(body, head=head), "http://example.cn/a.html", capture_date=dt.date(2024, 1, 1)
     )
-    assert (result.published, result.rules["published"]) == ("2019-06-07", "htmldate")
+    assert (result.published, result.rules["published"]) == ("2019-06-07", "meta:article:published_time")
 
 
 # -- body -----------------------------------------------------------------------------------------

@@ -59,9 +59,31 @@ def _compact(text: str) -> str:
     return _SPACE.sub("", text)
 
 
+# Characters a substring test may scan in one comparison of two texts: plenty for any real article,
+# a bound on a page of tens of thousands of lines (where only whole-line matches are then counted).
+_SUBSTRING_BUDGET = 50_000_000
+
+
+class _Containment:
+    """Whether a line is part of a text: a whole line of it, else (within the budget) a substring."""
+
+    def __init__(self, whole_lines: Sequence[str]) -> None:
+        self.lines = {_compact(line) for line in whole_lines}
+        self.text = "".join(_compact(line) for line in whole_lines)
+        self.budget = _SUBSTRING_BUDGET
+
+    def __contains__(self, compact_line: str) -> bool:
+        if compact_line in self.lines:
+            return True
+        if self.budget < len(self.text):
+            return False
+        self.budget -= len(self.text)
+        return compact_line in self.text
+
+
 def feed_share(added: str, outside: Sequence[OutsideLine]) -> float:
     """Share of the text trafilatura added (as far as the page's lines explain it) that is feed."""
-    added_compact = _compact(added)
+    added_compact = _Containment(added.splitlines())
     feed = other = 0
     for line in outside:
         text = _compact(line.text)
@@ -86,13 +108,13 @@ def reconcile(ours: list[str], theirs: str | None, outside: Sequence[OutsideLine
     mine, their = tokens("\n".join(ours)), tokens("\n".join(their_lines))
     my_size, their_size = sum(mine.values()), sum(their.values())
     if my_size < _FRAGMENT * their_size and _covered(mine, their) >= _SUBSET:
-        mine_compact = _compact("".join(ours))
+        mine_compact = _Containment(ours)
         added = "\n".join(line for line in their_lines if _compact(line) not in mine_compact)
         if feed_share(added, outside) >= _FEED:
             return BodyChoice(ours, "vote:rest-is-feed")
         return BodyChoice(their_lines, "trafilatura:vote-was-fragment")
     if their_size < _TRIM * my_size and _covered(their, mine) >= _SUBSET:
-        their_compact = _compact("".join(their_lines))
+        their_compact = _Containment(their_lines)
         kept = [line for line in ours if _compact(line) in their_compact]
         if sum(tokens("\n".join(kept)).values()) >= 0.8 * their_size:
             return BodyChoice(kept, "vote∩trafilatura")

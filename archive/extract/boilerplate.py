@@ -7,6 +7,7 @@ lines are ``<p>`` paragraphs or ``<br>`` lines. A block stops where another kind
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ SHARE_LINE = re.compile(
 )
 _MAX_COPYRIGHT_LINE = 200
 _MAX_BLOCK_LINES = 60
+_MAX_MARKER_TRIES = 20
 _MAX_TITLE = 60  # a linked title longer than this is a paragraph with a link in it
 
 
@@ -54,10 +56,11 @@ def _descendants(element: etree._Element) -> set[etree._Element]:
 def _scope_of(marker: etree._Element, container: etree._Element | None, item_count: int) -> etree._Element:
     """The element a block lives in: climb from its first line while that stays clear of the article."""
     scope = marker
+    holders = {container, *container.iterancestors()} if container is not None else set()
     while container is not None:
         parent = scope.getparent()
-        if parent is None or scope is container or container in _descendants(parent):
-            break
+        if parent is None or scope is container or parent in holders:
+            break  # the parent holds the article: the block stops below it
         scope = parent
     if item_count <= 1 and scope.getparent() is not None:
         scope = scope.getparent()
@@ -122,7 +125,9 @@ def _linked_run(items: Sequence[Item], start: int) -> list[int]:
 
 
 def find_related(items: Sequence[Item], container: etree._Element | None) -> FoundBlock | None:
-    """A "相关文章" heading followed by linked titles."""
+    """A "相关文章" heading followed by linked titles (the first few headings are tried: each try
+    walks the block around it, and a page of thousands of such lines is not an article page)."""
+    tries = 0
     for index, item in enumerate(items):
         if (
             not isinstance(item, TextLine)
@@ -130,8 +135,13 @@ def find_related(items: Sequence[Item], container: etree._Element | None) -> Fou
             or not RELATED_START.match(item.text)
         ):
             continue
+        tries += 1
+        if tries > _MAX_MARKER_TRIES:
+            return None
         scope_element = _scope_of(item.element, container, 1)
-        inside = container is not None and container in _descendants(scope_element)
+        inside = container is not None and (
+            scope_element is container or scope_element in set(container.iterancestors())
+        )
         if len(item.text) <= 30:
             indices = _collect(items, index, _descendants(scope_element), stop_on_other=False)
             if inside:
@@ -215,18 +225,24 @@ _PAGER_REST = re.compile(
 # Buttons and calls to act that sit on their own line: comment, send, bookmark, follow, enlarge.
 ACTION_LINE = re.compile(
     r"^[【\[]?\s*(发表评论|我要评论|查看评论|网友评论|发送给朋友|推荐给朋友|收藏(本文|此文|本页)?|查看我的收藏|"
-    r"加入收藏|关注|取消关注|点击(看|查看)大图|点击(阅读|查看)更多.{0,20}|分享让更多人看到|"
+    r"加入收藏|关注|取消关注|点击(看|查看)大图|点击(阅读|查看)更多.{0,20}|分享让更多人看到|展开(全文)?|收起(全文)?|"
     r"(关注|搜索)(微信)?公众号[:：].{1,20}|进入【.{1,20}】(讨论|交流)|返回(顶部|首页|列表)|回到顶部)"
     r"\s*[】\]]?$"
 )
-# The controls of an embedded video player, read out as text: times, speeds, qualities, status.
+# The controls of an embedded video player, read out as text: time codes, speeds, picture qualities and
+# the switches every web player has (autoplay, loop, skip intro, loading). Each of these alone is a
+# control; any other short line held between two of them is part of the same control bar (a status or
+# an error message of the player), whatever its words.
 PLAYER_LINE = re.compile(
     r"^(\d{1,2}:\d{2}(:\d{2})?(\s*/\s*\d{1,2}:\d{2}(:\d{2})?)?|[0-3](\.\d{1,2})?\s*[xX×]|倍速|"
-    r"播放速度[:：]?.{0,6}|(高清|超清|标清|流畅|蓝光)(\s*\d{3,4}[pP])?|自动播放.{0,8}|循环播放|跳过片头|"
-    r".{0,6}跳过广告|正在加载中?[.。…]*|加载中[.。…]*|(GIF\s*)?重新加载(\s*加载中)?|.{0,20}播放失败.{0,10}|"
-    r"错误代码[:：].{0,20}|正在为您切换.{0,30}|设置成功|时长[:：]\s*\d{1,2}:\d{2}.{0,12}|展开|收起|"
-    r"了解详情\s*>?)$"
+    r"播放速度[:：]?.{0,6}|(高清|超清|标清|流畅|蓝光|高清|超清|標清|流暢|藍光)(\s*\d{3,4}[pP])?|"
+    r"自动播放.{0,8}|自動播放.{0,8}|循环播放|循環播放|跳过片头|跳過片頭|.{0,6}跳过广告|.{0,6}跳過廣告|"
+    r"正在加载中?[.。…]*|正在載入中?[.。…]*|加载中[.。…]*|載入中[.。…]*|(GIF\s*)?重新加载(\s*加载中)?)$"
 )
+_MIN_PLAYER_BAR = 3  # controls in a row that make a control bar
+_PLAYER_SPAN = 3  # lines before and after a control within which a short line belongs to the bar
+_MAX_PLAYER_LINE = 24  # a status line; a video's own title (often longer, or a question) stays
+_SENTENCE_MARK = re.compile(r"[。？！?!]")
 # An ad slot: "广告" alone, or a run of lines that each open with the "广告" tag (see _ad_runs).
 _AD_TAG = re.compile(r"^广告\s*\S")
 _MAX_AD_LINE = 60
@@ -281,16 +297,42 @@ def _ad_runs(lines: Sequence[str]) -> set[int]:
     return found
 
 
+def _player_bar(lines: Sequence[str]) -> set[int]:
+    """Short lines held between two player controls (a few lines apart), and after a bar of at least
+    three controls the short lines right under it: the rest of the control bar (its status and error
+    messages)."""
+    controls = [index for index, text in enumerate(lines) if PLAYER_LINE.match(text) or text == "广告"]
+
+    def short(index: int) -> bool:
+        return len(lines[index]) <= _MAX_PLAYER_LINE and not _SENTENCE_MARK.search(lines[index])
+
+    found: set[int] = set()
+    run = 1
+    for before, after in itertools.pairwise([*controls, len(lines) + _PLAYER_SPAN + 1]):
+        if after - before <= _PLAYER_SPAN + 1:
+            found.update(index for index in range(before + 1, after) if short(index))
+            run += 1
+            continue
+        if run >= _MIN_PLAYER_BAR:
+            for index in range(before + 1, min(len(lines), before + 1 + _PLAYER_SPAN)):
+                if not short(index):
+                    break
+                found.add(index)
+        run = 1
+    return found
+
+
 def drop_boilerplate_lines(lines: Sequence[str]) -> tuple[list[str], list[BoilerplateBlock]]:
     """Body lines without pagers, buttons, player controls, ads and closing notices.
 
     Runs last, on whichever lines won (ours or trafilatura's), so the same rules hold for both.
     """
     ads = _ad_runs(lines)
+    bar = _player_bar(lines)
     kept: list[str] = []
     dropped: dict[str, list[str]] = {}
     for index, text in enumerate(lines):
-        kind = "ad" if index in ads else line_kind(text, len(lines) - 1 - index)
+        kind = "ad" if index in ads else "player" if index in bar else line_kind(text, len(lines) - 1 - index)
         if kind is None:
             kept.append(text)
         else:

@@ -1,14 +1,14 @@
-"""Bylines: who wrote the article (作者, 记者, 文/), where it came from (来源), who edited it (编辑).
+"""Bylines: who wrote the article (作者, 记者, 文/), where it came from (来源), who edited it (责任编辑).
 
 Two kinds of evidence, trusted differently:
 
-* a labelled field ("作者：张三", "（记者 张三）", "【来源】人民日报", "By John Smith"): the label says what
-  the value is, so the value is only cleaned;
+* a labelled field ("作者：张三", "（记者 张三）", "【来源】人民日报", "記者王小明／台北報導", "By John
+  Smith"): the label says what the value is, so the value is only cleaned (names.person_names);
 * an unlabelled name (a short line under the headline, "（张三）" closing the last paragraph): nothing says
-  it is a person, so it is taken only when it reads as a personal name (a common surname first, or the
-  transliterated "·" form of minority and foreign names) and is not a place, an organisation, a channel
-  or a page control ("新华社", "北京", "要闻", "关闭窗口"), or when the page's title names the same
-  person ("胡平：犬儒病").
+  it is a person, so it is taken only when it reads as a personal name (names.looks_like_name).
+
+Author, source and editor are three fields and stay apart: a 责任编辑 is never the author, a 来源 never
+either. Simplified and Traditional labels follow the same conventions and are read alike.
 """
 
 from __future__ import annotations
@@ -16,164 +16,149 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .names import MAX_NAME, SURNAMES, person_names
+
 # A label, then the value up to the next label, a bracket or a long gap.
 _LABEL_FIELDS = {
     "作者": "author",
     "撰文": "author",
+    "撰文者": "author",
     "撰稿": "author",
+    "撰稿人": "author",
     "文": "author",
     "文字": "author",
     "文/图": "author",
     "图/文": "author",
+    "文／圖": "author",
+    "圖／文": "author",
     "文图": "author",
     "图文": "author",
     "记者": "author",
-    "本报记者": "author",
-    "本刊记者": "author",
+    "記者": "author",
     "通讯员": "author",
+    "通訊員": "author",
     "来源": "source",
+    "來源": "source",
     "稿源": "source",
     "出处": "source",
+    "出處": "source",
     "责任编辑": "editor",
+    "責任編輯": "editor",
     "责编": "editor",
+    "責編": "editor",
     "编辑": "editor",
+    "編輯": "editor",
     "by": "author",
     "By": "author",
     "BY": "author",
-    # Government notices are "written" by an office: 发文机关 is their author.
+    # Government documents are issued by an office: GB/T 9704-2012 (党政机关公文格式) names the issuing
+    # organ (发文机关) as the document's signatory, and the disclosure tables of government sites print it.
     "发文机关": "author",
+    "發文機關": "author",
     "发布机构": "author",
     "发文单位": "author",
     "发布单位": "author",
     # Credits for other work on the page: they end the value before them and are not the writer.
     "摄影": "credit",
+    "攝影": "credit",
     "摄像": "credit",
+    "攝像": "credit",
     "图": "credit",
+    "圖": "credit",
     "图片": "credit",
+    "圖片": "credit",
     "制图": "credit",
+    "製圖": "credit",
     "视频": "credit",
+    "視頻": "credit",
+    "影音": "credit",
     "翻译": "credit",
+    "翻譯": "credit",
     "译": "credit",
+    "譯": "credit",
     "校对": "credit",
+    "校對": "credit",
     "审核": "credit",
+    "審核": "credit",
     "审校": "credit",
+    "監製": "credit",
     "监制": "credit",
     "策划": "credit",
+    "策劃": "credit",
     "统筹": "credit",
+    "統籌": "credit",
     "设计": "credit",
+    "設計": "credit",
 }
+_ORGANISATION_AUTHORS = frozenset({"发文机关", "發文機關", "发布机构", "发文单位", "发布单位"})
+# Reporter labels, which may carry the paper's name in front ("新华社记者", "中央社記者", "本报记者") and may
+# run straight into the name ("本报记者罗某发自北京").
+_REPORTER = r"(?:[\u4e00-\u9fff]{1,6}?)?(?:记者|記者|通讯员|通訊員)"
 _LABELS = "|".join(sorted(map(re.escape, _LABEL_FIELDS), key=len, reverse=True))
 _BYLINE = re.compile(
-    rf"(?:^|[\s　(（【\[|｜])(?P<label>{_LABELS})"
-    rf"(?P<sep>\s*[:：/|｜]\s*|\s*[】\]]\s*[:：]?\s*|\s+|(?=[\u4e00-\u9fff]))"
-    rf"(?P<value>[^\s　:：|｜()（）【】\[\]](?:[^:：|｜()（）【】\[\]]*?))"
-    rf"(?=\s*(?:$|[(（)）【】\[\]|｜]|\s{{2,}}|\s*(?:{_LABELS})\s*[:：/]|(?:19|20)\d{{2}}[-/.年]"
-    rf"|\s*(?:发布|时间|日期|点击|浏览|阅读)))"
+    rf"(?:^|(?<=[\s　(（【\[〔|｜/／、]))(?P<label>{_REPORTER}|{_LABELS})"
+    rf"(?P<sep>\s*[:：/／|｜]\s*|\s*[】\]]\s*[:：]?\s*|\s+|(?=[\u4e00-\u9fff]))"
+    rf"(?P<value>[^\s　:：|｜()（）【】\[\]〔〕](?:[^:：|｜()（）【】\[\]〔〕]*?))"
+    rf"(?=\s*(?:$|[(（)）【】\[\]〔〕|｜]|\s{{2,}}|\s*(?:{_LABELS})\s*[:：/／]|(?:19|20)\d{{2}}[-/.年]"
+    rf"|\s*(?:发布|發布|时间|時間|日期|点击|點擊|浏览|瀏覽|阅读|閱讀)))"
 )
-_BARE_LABELS = frozenset({"记者", "本报记者", "本刊记者", "通讯员"})
-_NAME_SPLIT = re.compile(r"[\s　、,，;；/]+")
-_NAME_NOISE = re.compile(r"^.{0,4}(记者|通讯员|实习生)|(发自|报道|摄影?$).*$")
-# One written name: two to four Han characters, or a transliterated name in parts joined by "·"
-# ("买买提·艾力", "阿卜杜拉·艾买提"), as minority and foreign names are printed.
 _HAN_NAME = r"(?:[\u4e00-\u9fff]{1,10}(?:·[\u4e00-\u9fff]{1,10}){1,3}|[\u4e00-\u9fff]{2,4})"
-# "（记者 胡晓蓉）", "（总台记者 张倩）", "（袁源）": Chinese news often signs the last paragraph in brackets.
-_TRAILING_SIGNATURE = re.compile(
-    r"[（(]\s*(?:(?P<label>[\u4e00-\u9fff]{0,6}?(?:记者|通讯员)|作者|撰文|文|特约撰稿人?)[\s:：/]*)?"
-    rf"(?P<names>{_HAN_NAME}(?:[\s、　]+{_HAN_NAME}){{0,3}})\s*[）)]\s*$"
+# Places that open a news agency's dateline ("中央社記者王小明台北5日電"): the name ends where they begin.
+_DATELINE_PLACES = (
+    "台北|臺北|新北|桃園|台中|臺中|台南|臺南|高雄|基隆|新竹|嘉義|苗栗|彰化|南投|雲林|屏東|宜蘭|花蓮|台東|臺東|澎湖|"
+    "金門|馬祖|香港|澳門|北京|上海|東京|首爾|華盛頓|紐約|倫敦|巴黎|柏林|莫斯科|新加坡"
 )
-# After a reporter label with no separator ("本报记者罗科苏盈发自北京") the names must end there: at the
-# line's end, a space, a bracket or 发自/报道/摄. "记者从市教育局获悉", "记者会上，" are sentences.
+# After a reporter label with no separator the names must end there: at the line's end, a space, a
+# bracket, a slash ("記者王小明／台北報導"), 发自/报道/摄, or a dateline. "记者从市教育局获悉" is a sentence.
 _REPORTER_NAMES = re.compile(
     rf"^{_HAN_NAME}(?:[\s\u3000\xa0、]+{_HAN_NAME}){{0,4}}"
-    r"(?=$|[\s\u3000\xa0)）】\]|｜/]|发自|报道|摄)"
+    rf"(?=$|[\s\u3000\xa0)）】\]〕|｜/／]|发自|發自|报道|報導|報道|摄|攝|(?:{_DATELINE_PLACES})?\d{{1,2}}日[电電])"
 )
-# "周思博 (Joel Spolsky)": a translated name followed by its original form in brackets.
-_ALTERNATE = re.compile(r"^\s*[(（](?P<alt>[A-Za-z][A-Za-z .'\-]{1,40})[)）]")
+# "周思博 (Joel Spolsky)": translated writing prints a foreign name's original form in brackets after its
+# Chinese form (外国人名译名后括注原文, the rule of Chinese editing and translation style guides).
+_ORIGINAL_FORM = re.compile(r"^\s*[(（](?P<alt>[A-Z][A-Za-z'’.\-]+(?:\s+[A-Za-z'’.\-]+){1,3})[)）]")
+# "本报记者  王  浩": a two-character name set to the width of three (see names.join_spaced_names).
+_SPACED_NAME = re.compile(
+    rf"(?<=[\s\u3000\xa0:：/／])([{''.join(sorted(SURNAMES))}])[\s\u3000\xa0]{{1,3}}([\u4e00-\u9fff])"
+    r"(?=$|[\s\u3000\xa0)）】\]〕|｜/／])"
+)
+# A user id followed by the name the page shows for it: "zhang_san88（张三）".
+_SHOWN_NAME = re.compile(r"^\s*[(（](?P<name>[\u4e00-\u9fff·]{2,8})[)）]")
+# "本报记者  王  浩": a two-character name set to the width of three (see names.join_spaced_names).
+_SPACED_NAME = re.compile(
+    rf"(?<=[\s\u3000\xa0:：/／])([{''.join(sorted(SURNAMES))}])[\s\u3000\xa0]{{1,3}}([\u4e00-\u9fff])"
+    r"(?=$|[\s\u3000\xa0)）】\]〕|｜/／])"
+)
+# A user id followed by the name the page shows for it: "zhang_san88（张三）".
+_SHOWN_NAME = re.compile(r"^\s*[(（](?P<name>[\u4e00-\u9fff·]{2,8})[)）]")
 # "Powered by <CMS>", "Produced By <vendor>": the software or the web agency, not the writer.
 _NOT_BY = re.compile(
     r"(?:powered|produced|designed|developed|supported|hosted|created|built|made|driven|maintained|"
-    r"technology|技术支持|设计|制作)\s*$",
+    r"technology|技术支持|设计|制作|photo|photos|photograph|image|images|illustration|video)\s*$",
     re.IGNORECASE,
 )
-# "By" opens a byline at the start of a line, after a date, time or separator ("2005/03/15 22:36 by x"),
-# or after the verbs of a blog's byline ("Posted by", "Written by"); "killed by police" is a sentence.
+# "By" opens a byline at the start of a line or after a separator, or after the verbs of a blog's
+# byline ("Posted by", "Written by"); "killed by police" is a sentence.
 _BY_MAY_FOLLOW = re.compile(
-    r"(?:^|[\d|｜·•\-–—:：,，(（\[【]|\b(?:posted|written|published|story|words|text|reported))\s*$",
+    r"(?:^|[|｜·•\-–—(（\[【]|\b(?:posted|written|published|story|words|text|reported))\s*$",
     re.IGNORECASE,
 )
-_NAME_PARTICLES = frozenset("and de van von der den da di du la le bin al el y".split())
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _LABEL_ONLY = re.compile(rf"^\s*(?P<label>{_LABELS})\s*[:：]\s*$")
-_SINGLE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SOURCE_JUNK = re.compile(r"[=<>\"']|^\W*$")
+# "（记者 胡晓蓉）", "（总台记者 张倩）", "〔記者王小明／台北報導〕", "（袁源）": Chinese news signs the last
+# paragraph in brackets (新华社, 人民日报 and the Taiwan dailies alike).
+_TRAILING_SIGNATURE = re.compile(
+    r"[（(〔【\[]\s*(?:(?P<label>[\u4e00-\u9fff]{0,6}?(?:记者|記者|通讯员|通訊員)|作者|撰文|撰稿|文|特约撰稿人?|特約撰稿人?)"
+    r"[\s:：/／]*)?"
+    rf"(?P<names>{_HAN_NAME}(?:[\s、　]+{_HAN_NAME}){{0,3}})"
+    rf"(?:\s*[/／]\s*[\u4e00-\u9fff]{{1,8}}(?:报道|報導|報道|电|電)|\s*(?:{_DATELINE_PLACES})?\d{{1,2}}日[电電])?"
+    r"\s*[）)〕】\]]\s*$"
+)
 # A name on a line of its own under the headline ("胡平"): two to four Han characters, or two such names.
 _BARE_NAME = re.compile(rf"^{_HAN_NAME}(?:[\s\u3000\xa0、]+{_HAN_NAME})?$")
 _MAX_BYLINE_LINE = 120
-_MAX_NAME = 20
 _MAX_BARE_LINE = 40
-
-# -- what an unlabelled personal name looks like ----------------------------------------------------
-# Common Chinese surnames (simplified and traditional forms); the compound ones are matched first.
-_COMPOUND_SURNAMES = tuple(
-    "欧阳 歐陽 司马 司馬 上官 诸葛 諸葛 东方 東方 皇甫 尉迟 尉遲 公孙 公孫 慕容 长孙 長孫 夏侯 令狐 宇文 司徒 "
-    "端木 独孤 獨孤 南宫 南宮 西门 西門 呼延 申屠 澹台 澹臺 轩辕 軒轅".split()
-)
-_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
-    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫"
-    "孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌"
-    "毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆农卓古吉缪简车项连芦麦褚娄"
-    "窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑"
-    "迟邝官封谈匡鞠惠荆乐冀郁胥班储栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻厉伊仝郜阚花权帅屠豆朴盖练廉禹祖漆巴丰"
-    "支卿狄计索宣晋初云容敬扈晁芮阙浦戈伏鹿薄邸雍辜羊裘亓修邰赫杭况宿鲜印逯隆茹诸战慕危银亢嵇湛宾戎勾茅"
-    "张劉陳楊黃趙吳孫馬鄭羅梁謝許韓馮鄧蕭葉蘇呂盧鍾譚陸賈韋鄒熊邱閆賀顧龔錢嚴湯顏龐聶魯詹歐關蘭紀畢駱藍"
-    "靳鮑饒穆盧簡車連婁竇費衛臧閔鄔邊師欒隋鄺談鞏蘆鄔厲闞練戰謝賴塗劉張蔣潘魏"
-)
-# Transliterated minority names (Tibetan, Uyghur, Mongolian, Kazakh…) seldom start with a surname.
-_MINORITY_NAME_STARTS = tuple(
-    "扎西 次仁 次旦 格桑 达瓦 尼玛 多吉 索朗 旦增 洛桑 拉巴 央金 德吉 卓玛 白玛 普布 边巴 阿 买买提 艾 热依 "
-    "努尔 古丽 吐尔 巴特 乌兰 宝音 其木格 斯琴 哈斯 朝鲁 额尔 那仁 苏和 图雅".split()
-)
-# Endings of organisations, places and page furniture: "新华社", "人民日报", "本报讯", "朝阳区", "张家界".
-_NOT_NAME_ENDINGS = tuple(
-    "社 报 報 讯 訊 网 網 台 站 刊 部 局 厅 廳 委 办 辦 院 所 会 會 馆 館 厂 廠 省 市 县 縣 区 區 州 镇 鎮 "
-    "乡 鄉 村 队 隊 团 團 处 處 界 中心 新闻 新聞 频道 頻道 评论员 评论 综合 图 圖 页 頁 稿 完 续 版".split()
-)
-# Provinces and regions, which start with a surname character often enough ("吉林", "江西", "黄山"…).
-_REGIONS = frozenset(
-    "北京 天津 上海 重庆 重慶 河北 山西 辽宁 遼寧 吉林 黑龙江 黑龍江 江苏 江蘇 浙江 安徽 福建 江西 山东 山東 "
-    "河南 湖北 湖南 广东 廣東 海南 四川 贵州 貴州 云南 雲南 陕西 陝西 甘肃 甘肅 青海 台湾 臺灣 台灣 内蒙古 "
-    "广西 廣西 西藏 宁夏 寧夏 新疆 香港 澳门 澳門 中国 中國 全国 全國 华北 华东 华南 华中 西北 西南 东北".split()
-)
-# Words that stand alone on a line near a headline but are headings, channels or controls, not people.
-_NOT_NAME_WORDS = frozenset(
-    "前言 引言 序言 摘要 提要 内容提要 导语 导读 编者按 编者的话 按语 题记 小引 楔子 正文 目录 简介 概述 背景 "
-    "综述 附件 评论 分享 打印 关闭 返回 首页 登录 注册 收藏 点赞 专题 图片 视频 图集 相关 推荐 更多 上一篇 "
-    "下一篇 原文 全文 结语 后记 尾声 注释 参考文献 作者 记者 来源 编辑 责任编辑 本报讯 见图 下同 待续 "
-    "未完待续 资料图 原标题 转载 要闻 国内 国际 财经 体育 娱乐 科技 社会 文化 教育 健康 军事 时政 观点 地方 "
-    "本地 房产 汽车 旅游 法治 民生 经济 政治 理论 生活 时尚 读书 文学 历史 人物 专访 独家 快讯 热点 头条 "
-    "资讯 公告 通知 图文 字号 大中小 佚名 匿名 简介 信息 介绍 其他文章 文章 专栏".split()
-)
-_NOT_NAME_STARTS = tuple(
-    "关闭 打印 返回 分享 收藏 点击 进入 查看 发表 我要 加入 订阅 下载 上传 登录 注册 更多 相关 推荐 热门 最新 "
-    "本报 本刊 本网 本站 据 综合 原标题 来源 责任 编辑 记者 作者 图片 视频 资料 摄影 摄像 全文 未完".split()
-)
-
-
-def looks_like_name(token: str, known: frozenset[str] = frozenset()) -> bool:
-    """Whether an unlabelled token reads as a personal name (see the module docstring)."""
-    if token in _NOT_NAME_WORDS or token in _REGIONS or token.startswith(_NOT_NAME_STARTS):
-        return False
-    if token in known:
-        return True
-    if "·" in token:  # "阿卜杜拉·艾买提", "约翰·史密斯"
-        return 3 <= len(token) <= _MAX_NAME and not token.startswith("·") and not token.endswith("·")
-    if not 2 <= len(token) <= 4 or token.endswith(_NOT_NAME_ENDINGS):
-        return False
-    if token.startswith(_COMPOUND_SURNAMES) or token.startswith(_MINORITY_NAME_STARTS):
-        return True
-    # Four characters after a one-character surname are mostly idioms and slogans ("高歌猛进").
-    return token[0] in _SURNAMES and len(token) <= 3
 
 
 @dataclass
@@ -192,52 +177,20 @@ class Byline:
                 self.rules[name] = other.rules[name]
 
 
-def _join_spaced_characters(tokens: list[str]) -> list[str]:
-    """ "赵  培" is one name spaced out for alignment: runs of single Han characters are joined."""
-    out: list[str] = []
-    run = ""
-    for token in tokens:
-        if _SINGLE_CJK.match(token):
-            run += token
-            continue
-        if run:
-            out.append(run)
-            run = ""
-        out.append(token)
-    if run:
-        out.append(run)
-    return out
+def clean_source(value: str) -> str | None:
+    """A source is a publication's name as printed; markup debris and empty values are not."""
+    value = value.strip(" 　.。:：")
+    if not value or _SOURCE_JUNK.search(value) or len(value) > 40:
+        return None
+    return value
 
 
-def _name_tokens(value: str) -> list[str]:
-    tokens = [t for t in _NAME_SPLIT.split(value.strip(" 　.。")) if t]
-    return _join_spaced_characters(tokens)
+def _field_of(label: str) -> str:
+    return "author" if label not in _LABEL_FIELDS else _LABEL_FIELDS[label]
 
 
-def clean_names(value: str) -> str | None:
-    names = []
-    for raw in _name_tokens(value):
-        name = _NAME_NOISE.sub("", raw).strip(" 　:：")
-        if (
-            name
-            and re.search(r"\w", name)
-            and not re.search(r"[=<>\"']", name)
-            and len(name) <= _MAX_NAME
-            and name not in _NOT_NAME_WORDS
-            and name not in names
-        ):
-            names.append(name)
-    return " ".join(names) if names else None
-
-
-def _latin_name(value: str) -> bool:
-    """ "John Smith", "Jane van der Berg", a handle ("duscha"); not "the end of the year"."""
-    words = value.split()
-    if not 1 <= len(words) <= 5 or re.search(r"[\d.!?;]", value):
-        return False
-    return len(words) == 1 or all(
-        w[0].isupper() or w.lower() in _NAME_PARTICLES or _CJK.search(w) for w in words
-    )
+def _is_reporter(label: str) -> bool:
+    return label.endswith(("记者", "記者", "通讯员", "通訊員"))
 
 
 def parse_byline(text: str) -> Byline:
@@ -245,13 +198,14 @@ def parse_byline(text: str) -> Byline:
     byline = Byline()
     if len(text) > _MAX_BYLINE_LINE:
         return byline
+    text = _SPACED_NAME.sub(r"\1\2", text)
     for match in _BYLINE.finditer(text):
         label = match["label"]
-        field_name = _LABEL_FIELDS[label]
+        field_name = _field_of(label)
         if field_name == "credit" or getattr(byline, field_name) is not None:
             continue  # "摄影：王五" ends the author's value but names the photographer
         raw = match["value"]
-        if label in _BARE_LABELS:
+        if _is_reporter(label):
             names = _REPORTER_NAMES.match(text[match.start("value") :])
             if not match["sep"] and (names is None or len(text) > _MAX_BARE_LINE):
                 continue  # "记者从…获悉", "记者会上" in a sentence is not a byline
@@ -261,45 +215,78 @@ def parse_byline(text: str) -> Byline:
             continue  # "文化", "来源于": only reporter labels may run straight into a name
         if field_name != "source" and _SENTENCE_END.search(raw.strip().rstrip("。.")):
             continue  # "记者：请问您怎样看待……？" is an interview question, not a name
-        value = raw if field_name == "source" else clean_names(raw)
-        value = value.strip() if value else None
-        if label.lower() == "by" and value:
-            before = text[: match.start("label")]
-            if _NOT_BY.search(before) or not _BY_MAY_FOLLOW.search(before) or not _latin_name(value):
-                continue  # "Powered by <CMS>", "killed by police", "Photo by X" are not bylines
-        if (
-            value
-            and field_name == "author"
-            and _CJK.search(value)
-            and (alt := _ALTERNATE.match(text[match.end("value") :]))
-        ):
-            value = f"{value} ({alt['alt'].strip()})"
-        if value and (field_name != "author" or len(value) <= 40):
-            setattr(byline, field_name, value)
-            byline.rules[field_name] = f"byline:{label}"
+        value = _value(label, field_name, raw, text, match)
+        if value is None:
+            continue
+        setattr(byline, field_name, value)
+        byline.rules[field_name] = (
+            f"byline:{'记者' if _is_reporter(label) and label not in _LABEL_FIELDS else label}"
+        )
+        if field_name == "author" and byline.source is None and _is_reporter(label):
+            outlet = label[: -3 if label.endswith(("通讯员", "通訊員")) else -2]
+            if len(outlet) >= 2 and outlet not in {"本报", "本報", "本刊", "本网", "本網", "特约", "特約"}:
+                byline.source, byline.rules["source"] = outlet, "byline:reporter-outlet"
     return byline
+
+
+def _value(label: str, field_name: str, raw: str, text: str, match: re.Match[str]) -> str | None:
+    if field_name == "source":
+        return clean_source(raw)
+    if label.lower() == "by":
+        before = text[: match.start("label")]
+        if _NOT_BY.search(before) or not _BY_MAY_FOLLOW.search(before):
+            return None  # "Powered by <CMS>", "killed by police", "Photo by X" are not bylines
+        return person_names(raw, labelled=True, keep_latin_single=before.strip() != "")
+    if label in _ORGANISATION_AUTHORS:
+        value = raw.strip(" 　")
+        return value if 2 <= len(value) <= 40 else None
+    value = person_names(raw, labelled=True, keep_latin_single=True)
+    if value is None and (shown := _SHOWN_NAME.match(text[match.end("value") :])):
+        value = person_names(shown["name"], labelled=True)  # "zhang_san88（张三）": the name, not the id
+    if value and field_name == "author" and (original := _ORIGINAL_FORM.match(text[match.end("value") :])):
+        value = f"{value} ({original['alt'].strip()})"
+    if value and len(value) > 40:
+        return None
+    return value
 
 
 def trailing_signature(paragraph: str) -> Byline:
     """The bracketed signature that closes a paragraph: "……发展。（记者 胡晓蓉）", "（袁源）"."""
-    match = _TRAILING_SIGNATURE.search(paragraph[-40:])
+    match = _TRAILING_SIGNATURE.search(paragraph[-50:])
     if not match:
         return Byline()
-    tokens = _name_tokens(match["names"])
-    if match["label"] is None and not all(looks_like_name(token) for token in tokens):
+    labelled = match["label"] is not None
+    names = person_names(match["names"], labelled=labelled)
+    if names is None or (not labelled and "".join(names.split()) != "".join(match["names"].split())):
         return Byline()  # "（新华社）", "（本报综合）", "（全文完）" close a paragraph but are not people
-    names = clean_names(match["names"])
-    if names is None:
-        return Byline()
     return Byline(author=names, rules={"author": "byline:signature"})
 
 
-def parse_byline_lines(texts: list[str]) -> Byline:
-    """Fields from consecutive lines, where a label may sit alone in one table cell and its value in
-    the next ("发文机关：" | "吉林省人民政府")."""
+_LEADING_BRACKET = re.compile(r"^\s*[〔（(【\[](?P<inner>[^〔〕（）()【】\[\]]{2,40})[〕）)】\]]")
+
+
+def leading_byline(paragraph: str) -> Byline:
+    """The bracketed byline that opens the first paragraph: "〔記者王大同／台北報導〕……", "（中央社記者
+    陳小華台北20日電）……", as Taiwan's dailies and news agency print it. Only labelled fields count."""
+    match = _LEADING_BRACKET.match(paragraph)
+    if not match:
+        return Byline()
+    found = parse_byline(match["inner"])
+    return Byline(author=found.author, rules={"author": found.rules["author"]}) if found.author else Byline()
+
+
+def parse_byline_lines(texts: list[str], cells: frozenset[int] = frozenset()) -> Byline:
+    """Fields from consecutive lines. ``cells``: positions of lines that are table or definition-list
+    cells, where a label may sit alone in one cell and its value in the next ("发文机关：" | "某省政府"),
+    as the key/value tables of government disclosure pages and article info boxes print them."""
     byline = Byline()
     for index, text in enumerate(texts):
-        if (label := _LABEL_ONLY.match(text)) and index + 1 < len(texts):
+        if (
+            index in cells
+            and index + 1 in cells
+            and (label := _LABEL_ONLY.match(text))
+            and index + 1 < len(texts)
+        ):
             following = texts[index + 1].strip()
             if 0 < len(following) <= 40 and not _LABEL_ONLY.match(following):
                 byline.merge(parse_byline(f"{label['label']}：{following}"))
@@ -308,18 +295,15 @@ def parse_byline_lines(texts: list[str]) -> Byline:
     return byline
 
 
-def bare_name(text: str, known: frozenset[str] = frozenset()) -> Byline:
-    """A line that is only a personal name, as essays and magazine pieces print under the headline.
-
-    ``known``: names the page itself gives elsewhere (its title "茉莉：……"), accepted without a surname.
-    """
+def bare_name(text: str) -> Byline:
+    """A line that is only a personal name, as essays and magazine pieces print under the headline."""
     text = text.strip(" \u3000\xa0")
-    if not _BARE_NAME.match(text):
+    if not _BARE_NAME.match(text) or len(text) > MAX_NAME:
         return Byline()
-    tokens = _name_tokens(text)
-    if not tokens or not all(looks_like_name(token, known) for token in tokens):
-        return Byline()
-    return Byline(author=" ".join(tokens), rules={"author": "byline:bare-name"})
+    names = person_names(text, labelled=False)
+    if not names or "".join(names.split()) != "".join(text.split()):
+        return Byline()  # every part of the line must be a name
+    return Byline(author=names, rules={"author": "byline:bare-name"})
 
 
 def is_byline_line(text: str) -> bool:

@@ -227,8 +227,32 @@ def choose_container(root: etree._Element, items: list[Item] | None = None) -> C
     return ContainerChoice(best, teasers, others)
 
 
-def _prose_weight(lines: list[TextLine], inside: set[etree._Element]) -> float:
-    return sum(line_weight(line) for line in lines if line.element in inside)
+def _part_weights(lines: list[TextLine], parts: set[etree._Element]) -> dict[etree._Element, float]:
+    """The prose weight of the lines under each part, in one pass over the lines."""
+    weights: dict[etree._Element, float] = defaultdict(float)
+    for line in lines:
+        weight = line_weight(line)
+        if not weight:
+            continue
+        for node in (line.element, *line.element.iterancestors()):
+            if node in parts:
+                weights[node] += weight
+                break
+    return weights
+
+
+def _common_ancestor(best: etree._Element, others: list[etree._Element]) -> etree._Element | None:
+    """The lowest ancestor of ``best`` that holds every one of ``others``."""
+    levels = {node: level for level, node in enumerate(best.iterancestors())}
+    highest = -1
+    for other in others:
+        level = next((levels[node] for node in other.iterancestors() if node in levels), None)
+        if level is None:
+            return None
+        highest = max(highest, level)
+    if highest < 0:
+        return None
+    return next(node for node, level in levels.items() if level == highest)
 
 
 def _split_article(
@@ -252,13 +276,11 @@ def _split_article(
         and not any(node in feed for node in (el, *el.iterancestors()))
         and not any(a.get("class", "").strip() == key and a.tag == best.tag for a in el.iterancestors())
     ]
-    weighted = [(el, _prose_weight(lines, set(el.iter()))) for el in parts]
-    parts = [el for el, weight in weighted if weight >= _MIN_PART_WEIGHT]
+    weights = _part_weights(lines, set(parts))
+    parts = [el for el in parts if weights.get(el, 0.0) >= _MIN_PART_WEIGHT]
     if len(parts) < 2 or best not in parts:
         return None
-    common = best
-    while common is not None and not all(common in set(p.iterancestors()) for p in parts if p is not best):
-        common = common.getparent()
+    common = _common_ancestor(best, [p for p in parts if p is not best])
     if common is None or tag_name(common) in {"html", "body"}:
         return None
     holders = {node for part in parts for node in (part, *part.iterancestors())}

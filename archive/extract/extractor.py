@@ -16,8 +16,8 @@ import datetime as dt
 import re
 import unicodedata
 from importlib.metadata import PackageNotFoundError, version
+from urllib.parse import urljoin
 
-import lxml.html
 from lxml import etree
 
 from .agreement import OutsideLine, reconcile
@@ -25,23 +25,38 @@ from .boilerplate import drop_boilerplate_lines, find_blocks
 from .bylines import (
     Byline,
     bare_name,
-    clean_names,
     is_byline_line,
+    leading_byline,
     parse_byline_lines,
     trailing_signature,
 )
-from .charset import decode_html, strip_xml_declaration
+from .charset import decode_html
 from .classify import is_prose, not_article_reason, page_shape
 from .container import ContainerChoice, choose_container
-from .dates import DATE_PATTERN, find_text_date, find_year_month, labelled_date, parse_date
+from .dates import (
+    DATE_PATTERN,
+    LABELLED_HEADER_LINES,
+    find_labelled_date,
+    find_relative_date,
+    find_unlabelled_date,
+    issue_date,
+    labelled_date,
+    near,
+    parse_date,
+    structured_date,
+    url_date,
+)
 from .images import attach_captions, is_caption_line
-from .lines import ImageItem, Item, TextLine, read_lines, text_lines
+from .lines import ImageItem, Item, TextLine, read_lines_and_depth, tag_name, text_lines
 from .links import collect_links
+from .names import person_names, site_names
 from .navigation import BREADCRUMB_LABEL, find_breadcrumb, section_from
 from .options import ExtractOptions
+from .parsing import TooDeep, parse_html
 from .profiles import SiteProfile, select_profile
 from .result import BoilerplateBlock, Extraction
-from .titles import choose_title
+from .structured import compact_date, read_structured
+from .titles import choose_title, strip_site_suffix
 from .trafilatura_pass import TrafilaturaResult, find_html_date, run_trafilatura
 
 
@@ -62,20 +77,20 @@ _HEADING_END = re.compile(r"[。；;，,：:！!？?]$")
 _MAX_HEADING = 60
 _HEAD_ZONE = 6  # lines at either end of the body where metadata lines (date, byline) are looked for
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Real article pages nest 20 to 60 levels deep; justext's cost grows with depth times size.
+_FALLBACK_MAX_DEPTH = 200
+_CELL_TAGS = frozenset({"td", "th", "dt", "dd"})
 _SIGNATURE_LINES = 3  # "（袁源）" may sit on its own line, under the last paragraph or a closing note
-_AUTHOR_META = ("author", "article:author", "citation_author", "citation_authors", "dc.creator", "DC.creator")
 # ``<meta name="author">`` filled in by the template: the forum software or web agency, not the writer.
 _TEMPLATE_AUTHOR = re.compile(
     r"\b(?:team|inc|ltd|llc|corp|software|studio|webmaster|admin(?:istrator)?|powered)\b|discuz|phpwind|"
     r"dedecms|wordpress|comsenz|织梦|帝国CMS|技术支持|网络科技|信息技术|有限公司",
     re.IGNORECASE,
 )
-# "胡平：犬儒病", "茉莉：我是怎样……": reposted essays put the writer's name before the title.
 # "——当代中国的精神危机", "—— 论……": a subtitle printed under the headline.
 _SUBTITLE = re.compile(r"^\s*(——|--|－－)")
 _TRANSLATOR = re.compile(r"^\s*(译者?|翻译|编译)\s*[:：]")
 _QUOTES_AND_SPACE = re.compile(r"[\s\"'“”‘’「」『』《》〈〉]")
-_NAME_IN_TITLE = re.compile(r"^\s*(?P<name>[\u4e00-\u9fff·]{2,4})\s*[:：]")
 
 
 def extract_page(
@@ -83,10 +98,14 @@ def extract_page(
     url: str,
     *,
     content_type: str | None = None,
-    capture_date: dt.date | None = None,
+    capture_date: dt.date | dt.datetime | None = None,
     options: ExtractOptions | None = None,
 ) -> Extraction:
-    """Extract one page. Never raises: problems come back as status "empty", "not-article" or "error"."""
+    """Extract one page. Never raises: problems come back as status "empty", "not-article" or "error".
+
+    ``capture_date``: when the page was fetched, a day or (better) a time. No later date is taken as its
+    publication date, and relative dates ("3小时前", "昨天 10:30") are resolved against it.
+    """
     options = options or ExtractOptions()
     result = Extraction(
         url=url, extractor=EXTRACTOR_NAME, extractor_version=EXTRACTOR_VERSION, options=options.to_dict()
@@ -111,17 +130,20 @@ def _looks_binary(body: bytes) -> bool:
     return b"\x00" in head or sum(1 for b in head if b < 9 or 13 < b < 32) > len(head) * 0.05
 
 
-# Comments and processing instructions are dropped at parse time, as trafilatura's own parser does:
-# the tree is shared with trafilatura, which cuts a paragraph short at a comment inside it.
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
-
-
 def _parse(text: str) -> etree._Element | None:
-    try:
-        root = lxml.html.document_fromstring(strip_xml_declaration(text), parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return None
-    return root
+    """The page's tree, for callers that only need one (tests, tools)."""
+    parsed = parse_html(text)
+    return parsed.root if parsed is not None else None
+
+
+def _over_budget(body: bytes, options: ExtractOptions) -> str | None:
+    """Why a page is over the size budget (bytes, or tags estimated as the count of "<"), or None."""
+    if len(body) > options.max_html_bytes:
+        return f"{len(body):,} bytes of HTML, over the budget of {options.max_html_bytes:,}"
+    tags = body.count(b"<")
+    if tags > options.max_html_tags:
+        return f"about {tags:,} tags, over the budget of {options.max_html_tags:,}"
+    return None
 
 
 def _extract_into(
@@ -129,29 +151,46 @@ def _extract_into(
     body: bytes,
     url: str,
     content_type: str | None,
-    capture_date: dt.date | None,
+    capture_date: dt.date | dt.datetime | None,
     options: ExtractOptions,
 ) -> None:
     if not body or not body.strip():
         return _refuse(result, "empty", "empty body")
     if (content_type and _NON_HTML_TYPES.search(content_type)) or _looks_binary(body):
         return _refuse(result, "not-article", f"not HTML ({content_type or 'binary bytes'})")
+    if (reason := _over_budget(body, options)) is not None:
+        result.rules["status"] = "budget:size"
+        return _refuse(result, "too-large", reason)
     decoded = decode_html(body, content_type)
     result.rules["encoding"] = f"{decoded.rule}:{decoded.encoding}"
-    root = _parse(decoded.text)
-    if root is None:
+    try:
+        parsed = parse_html(decoded.text)
+    except TooDeep as exc:
+        return _refuse(result, "too-deep", str(exc))
+    if parsed is None:
         return _refuse(result, "empty", "no HTML elements")
+    root = parsed.root
+    if parsed.flattened:
+        result.diagnostics["flattened"] = 1
     profile = select_profile(url, options.profile)
     base_url = _base_url(root, url)
     page = _PageReader(root, url, base_url, profile, capture_date, options, result)
+    page.tag_count = body.count(b"<")
     page.run(decoded.text)
     if result.status == "ok" and sum(len(p) for p in result.paragraphs) < options.min_body_chars:
         _refuse(result, "not-article", "no article text found")
 
 
 def _base_url(root: etree._Element, url: str) -> str:
+    """The page's ``<base href>`` when it is a usable address, else the page's own URL."""
     base = root.xpath("//base/@href")
-    return str(base[0]).strip() if base and str(base[0]).strip() else url
+    value = str(base[0]).strip() if base else ""
+    if not value:
+        return url
+    try:
+        return urljoin(url, value)
+    except ValueError:
+        return url  # a malformed <base> ("http://[::1/") is ignored, not fatal
 
 
 def _fold(text: str) -> str:
@@ -167,9 +206,22 @@ def same_headline(line: str, title: str) -> bool:
     return short in long and len(short) >= 0.4 * len(long)
 
 
-def _not_captions(lines: list[TextLine]) -> list[str]:
-    """Photo credits ("街景 通讯员 张三/摄") name the photographer, not the writer."""
-    return [line.text for line in lines if not is_caption_line(line.text)]
+def _has_time(iso: str) -> bool:
+    """A time of day other than the midnight that date-only CMS fields are stored with."""
+    return "T" in iso and not iso.endswith(("T00:00", "T00:00:00"))
+
+
+def _parse_lines(lines: list[TextLine]) -> Byline:
+    """Byline fields from consecutive page lines. Photo credits, breadcrumbs and link lines (menus,
+    "新华社记者看东北" as a channel name) are left out; table or definition-list cells may hold a label
+    in one cell and its value in the next."""
+    kept = [
+        line
+        for line in lines
+        if not is_caption_line(line.text) and line.link_share <= 0.6 and not BREADCRUMB_LABEL.match(line.text)
+    ]
+    cells = frozenset(i for i, line in enumerate(kept) if tag_name(line.element) in _CELL_TAGS)
+    return parse_byline_lines([line.text for line in kept], cells)
 
 
 def _meta(root: etree._Element, *names: str) -> str | None:
@@ -189,13 +241,18 @@ class _PageReader:
         url: str,
         base_url: str,
         profile: SiteProfile | None,
-        capture_date: dt.date | None,
+        capture_date: dt.date | dt.datetime | None,
         options: ExtractOptions,
         result: Extraction,
     ) -> None:
         self.root, self.url, self.base_url = root, url, base_url
         self.profile, self.capture_date, self.options, self.result = profile, capture_date, options, result
-        self.items: list[Item] = read_lines(root)
+        # The latest day a publication date may have: the capture day.
+        self.latest = capture_date.date() if isinstance(capture_date, dt.datetime) else capture_date
+        self.structured = read_structured(root)
+        self.tag_count = 0  # tags in the page's bytes, estimated as the count of "<"
+        self.items, self.depth = read_lines_and_depth(root)
+        self.in_forms = {node for form in root.iter("form") for node in form.iter()}
         self._trafilatura: TrafilaturaResult | None = None
         self._trafilatura_done = False
         self._html = ""
@@ -204,7 +261,14 @@ class _PageReader:
     def trafilatura(self) -> TrafilaturaResult | None:
         if not self._trafilatura_done:
             self._trafilatura_done = True
-            self._trafilatura = run_trafilatura(self.root, self.url, self.capture_date, self.options)
+            fast = (
+                self.tag_count > self.options.fallback_max_tags
+                or "flattened" in self.result.diagnostics
+                or self.depth > _FALLBACK_MAX_DEPTH
+            )
+            self._trafilatura = run_trafilatura(self.root, self.url, self.latest, self.options, fast=fast)
+            if fast:
+                self.result.diagnostics["trafilatura_fallbacks_skipped"] = 1
         return self._trafilatura
 
     def run(self, html: str) -> None:
@@ -231,7 +295,9 @@ class _PageReader:
         inside -= {node for gap in self._choice.gaps for node in gap.iter()}
         body_items = [item for item in free if item.element in inside]
         body_items = self._drop_metadata_lines(body_items)
-        images, caption_positions = attach_captions(body_items, self.base_url, result.title)
+        images, caption_positions, bad_images = attach_captions(body_items, self.base_url)
+        if bad_images:
+            result.diagnostics["bad_images"] = bad_images
         if self.options.include_images:
             result.images = images
         lines = [
@@ -260,7 +326,9 @@ class _PageReader:
         self._classify(free_lines)
         if self.options.include_links:
             regions = self._link_regions(container, breadcrumb, blocks)
-            result.links = collect_links(self.root, self.base_url, regions)
+            result.links, bad_links = collect_links(self.root, self.base_url, regions)
+            if bad_links:
+                result.diagnostics["bad_links"] = bad_links
 
     def _classify(self, free_lines: list[TextLine]) -> None:
         """Listings and index pages keep their rows (links, title) but lose the article-only fields."""
@@ -335,7 +403,8 @@ class _PageReader:
             end += 1
         result.boilerplate.append(BoilerplateBlock("header", tuple(paragraphs[:end])))
         result.paragraphs = paragraphs[end:]
-        result.section_headings = [h for h in result.section_headings if h in set(result.paragraphs)]
+        kept = set(result.paragraphs)
+        result.section_headings = [h for h in result.section_headings if h in kept]
 
     def _is_header_line(self, text: str) -> bool:
         result = self.result
@@ -387,32 +456,84 @@ class _PageReader:
         return [i for i in (self._title_index(lines), self._body_start) if i is not None]
 
     def _date(self, lines: list[TextLine], body_lines: list[TextLine]) -> None:
-        result = self.result
-        if self.profile is not None and (pattern := self.profile.date_pattern()):
-            for line in lines:
-                if (match := pattern.search(line.text)) and (
-                    iso := parse_date(match["value"], self.capture_date)
-                ):
-                    result.published, result.rules["published"] = iso, f"profile:{match['label']}"
-                    return
-        found = find_text_date(lines, self._anchors(lines), self.capture_date)
-        if found is not None:
-            result.published, result.rules["published"] = found
+        """The article's own header and structured data first, then dates elsewhere in its text.
+
+        Order: the site profile's date line; a labelled date in the header (发布时间：…); an unlabelled
+        date there; the page's structured data (JSON-LD, microdata, ``<meta>``); a relative or year-less
+        date in the header, resolved against the capture date; a labelled date anywhere else outside
+        boilerplate; an unlabelled date where the body starts; the issue a reprint cites; htmldate.
+        When the winner has no time of day and the structured data gives one for the same day, the
+        time is kept.
+        """
+        result, latest = self.result, self.latest
+        found = self._profile_date(lines) or self._text_date(lines, body_lines)
+        stated = self._structured_date()
+        if found is None and stated is not None:
+            found = stated
+        if found is None:
+            guessed = find_html_date(self.root, self.url, latest)
+            found = (guessed, "htmldate") if guessed else None
+        if found is None:
             return
-        guessed = find_html_date(self.root, self.url, self.capture_date)
-        if guessed is None or guessed.endswith("-01-01"):
-            # htmldate falls back to 1 January when it only knows the year; an issue date is better.
-            edges = [*body_lines[:_HEAD_ZONE], *body_lines[-_HEAD_ZONE:]]
-            year_month = find_year_month(edges, self.capture_date)
-            if year_month and (guessed is None or guessed.startswith(year_month[:4])):
-                result.published, result.rules["published"] = year_month, "text:year-month"
-                return
-        if guessed:
-            result.published, result.rules["published"] = guessed, "htmldate"
+        iso, rule = found
+        if stated is not None and "T" not in iso and stated[0].startswith(iso) and _has_time(stated[0]):
+            iso = stated[0]
+        result.published, result.rules["published"] = iso, rule
+
+    def _profile_date(self, lines: list[TextLine]) -> tuple[str, str] | None:
+        if self.profile is None or (pattern := self.profile.date_pattern()) is None:
+            return None
+        for line in lines:
+            if (match := pattern.search(line.text)) and (iso := parse_date(match["value"], self.latest)):
+                return iso, f"profile:{match['label']}"
+        return None
+
+    def _structured_date(self) -> tuple[str, str] | None:
+        value = self.structured.published
+        if not value:
+            return None
+        iso = structured_date(value, self.latest) or structured_date(compact_date(value) or "", self.latest)
+        return (iso, self.structured.published_rule) if iso else None
+
+    def _text_date(self, lines: list[TextLine], body_lines: list[TextLine]) -> tuple[str, str] | None:
+        latest = self.latest
+        anchors = self._anchors(lines)
+        header = [line for anchor in anchors[:1] for line in near(lines, anchor, LABELLED_HEADER_LINES)]
+        if anchors and self._body_start is not None and self._body_start > anchors[0]:
+            header = header[: self._body_start + 1 - max(0, anchors[0] - 2)]  # not into the body's text
+        if (found := find_labelled_date(header, latest)) is not None:
+            return found
+        header = [line for anchor in anchors[:1] for line in near(lines, anchor)]
+        if iso := find_unlabelled_date(header, latest):
+            return iso, "text:near-title"
+        if (stated := self._structured_date()) is not None:
+            return stated
+        url_day = url_date(self.url)
+        for anchor in anchors:
+            if (found := find_relative_date(near(lines, anchor), self.capture_date, url_day)) is not None:
+                return found
+        if (found := find_labelled_date(lines, latest)) is not None:
+            return found
+        for anchor in anchors[1:]:
+            if iso := find_unlabelled_date(near(lines, anchor), latest):
+                return iso, "text:near-body"
+        if iso := issue_date(body_lines[-_HEAD_ZONE:], latest):
+            return iso, "text:issue"
+        return None
 
     def _byline(self, page_lines: list[TextLine], body_lines: list[TextLine]) -> None:
+        """Author, source and editor, each from the strongest evidence that names one.
+
+        Author, in order: a labelled byline in the header; the structured data's Person; a labelled
+        byline closing the body or under it; the bracketed signature closing the last paragraph; a
+        personal name alone under the headline; ``<meta name="author">``. Every candidate is vetted by
+        names.person_names against the site's own names, so a portal, an id or a URL is never stored.
+        """
         result = self.result
         byline = Byline()
+        # Lines of a form (comment box, login, search) hold placeholders and prompts, never a byline.
+        page_lines = [line for line in page_lines if line.element not in self.in_forms]
+        body_lines = [line for line in body_lines if line.element not in self.in_forms]
         anchors = self._anchors(page_lines)
         start = max(0, min(anchors) - 3) if anchors else 0
         end = (self._body_start or 0) + _HEAD_ZONE
@@ -422,23 +543,63 @@ class _PageReader:
             last := next((i for i, ln in enumerate(page_lines) if ln is body_lines[-1]), None)
         ):
             footer = page_lines[last + 1 : last + 1 + _HEAD_ZONE]
-        byline.merge(parse_byline_lines(_not_captions(header)))
-        byline.merge(parse_byline_lines(_not_captions(body_lines[-_HEAD_ZONE:])))
-        if byline.author is None:
-            byline.merge(self._bare_name(page_lines, body_lines))
+        byline.merge(_parse_lines(header))
+        for line in body_lines[:2]:
+            byline.merge(leading_byline(line.text))
+        if byline.author is None and (person := self._structured_person()):
+            byline.merge(person)
+        byline.merge(_parse_lines(body_lines[-_HEAD_ZONE:]))
+        byline.merge(_parse_lines(footer))
         if byline.author is None:
             for line in reversed(body_lines[-_SIGNATURE_LINES:]):
                 byline.merge(trailing_signature(line.text))
-        byline.merge(parse_byline_lines(_not_captions(footer)))
-        meta_author = _meta(self.root, *_AUTHOR_META)
-        generator = _meta(self.root, "generator")
-        if meta_author and (_TEMPLATE_AUTHOR.search(meta_author) or meta_author == generator):
-            meta_author = None
-        if byline.author is None and meta_author:
-            cleaned = clean_names(meta_author) if _CJK.search(meta_author) else meta_author
-            byline.merge(Byline(author=cleaned, rules={"author": "meta:author"}))
+        if byline.author is None:
+            byline.merge(self._bare_name(page_lines, body_lines))
+        if byline.author is None:
+            byline.merge(self._meta_author(byline.editor))
+        self._vet(byline)
         result.author, result.source, result.editor = byline.author, byline.source, byline.editor
-        result.rules.update(byline.rules)
+        result.rules.update({k: v for k, v in byline.rules.items() if getattr(byline, k) is not None})
+
+    def _site_names(self) -> set[str]:
+        title_tag = self.root.findtext(".//title") or ""
+        suffix = title_tag[len(strip_site_suffix(title_tag)) :]
+        return site_names(suffix, *self.structured.site_names)
+
+    def _vet(self, byline: Byline) -> None:
+        """No site name or source as the author; a value the source repeats is not a person."""
+        if byline.author is None or byline.rules.get("author", "").startswith("byline:发"):
+            return
+        not_names = self._site_names() | ({byline.source} if byline.source else set())
+        vetted = person_names(byline.author, labelled=True, not_names=not_names, keep_latin_single=True)
+        if vetted is None:
+            byline.author = None
+            byline.rules.pop("author", None)
+
+    def _structured_person(self) -> Byline | None:
+        names = [
+            name
+            for value in self.structured.persons
+            if (name := person_names(value, labelled=False, not_names=self._site_names()))
+        ]
+        if not names:
+            return None
+        return Byline(author=" ".join(names), rules={"author": self.structured.person_rule})
+
+    def _meta_author(self, editor: str | None) -> Byline:
+        """``<meta name="author">`` and its kin, when they hold a person who is not the page's editor:
+        news CMSs (TRS and its like, on gmw.cn, china.com.cn, chinanews.com, banyuetan.org…) fill the
+        field with the editor who published the page, whom the page itself labels 责任编辑."""
+        generator = _meta(self.root, "generator")
+        for value, name in self.structured.meta_authors:
+            if _TEMPLATE_AUTHOR.search(value) or value == generator or "@" in value:
+                continue  # the template's vendor, or a contact address: not the writer
+            names = person_names(value, labelled=False, not_names=self._site_names())
+            if names and editor and set(names.split()) <= set(editor.split()):
+                continue  # the editor, not the writer
+            if names:
+                return Byline(author=names, rules={"author": f"meta:{name}"})
+        return Byline()
 
     def _bare_name(self, page_lines: list[TextLine], body_lines: list[TextLine]) -> Byline:
         """A name alone on the line right under the headline: under the title line of the page, or under
@@ -448,15 +609,8 @@ class _PageReader:
             candidates.append(page_lines[title_index + 1])
         if len(body_lines) > 1 and len(body_lines[0].text) <= _MAX_HEADING and not is_prose(body_lines[0]):
             candidates.append(body_lines[1])
-        # Headings above the article ("茉莉：我是怎样……") may name the writer, who then needs no surname.
-        top = page_lines[: (self._body_start or 0) + 2]
-        headings = [self.root.findtext(".//title"), self.result.title]
-        headings += [line.text for line in top[-_HEAD_ZONE:] if len(line.text) <= _MAX_HEADING]
-        known = frozenset(
-            match["name"] for text in headings if text and (match := _NAME_IN_TITLE.match(text))
-        )
         for line in candidates:
-            if line.link_share == 0 and (found := bare_name(line.text, known)).author:
+            if line.link_share == 0 and (found := bare_name(line.text)).author:
                 return found
         return Byline()
 

@@ -15,33 +15,64 @@ _FOOTER_HINT = re.compile(r"footer|foot|bottom|copyright", re.IGNORECASE)
 _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 
 
-def _region_of(element: etree._Element, regions: dict[etree._Element, str]) -> str | None:
-    node: etree._Element | None = element
-    while node is not None:
-        if node in regions:
-            return regions[node]
-        tag = node.tag if isinstance(node.tag, str) else ""
-        hints = f"{node.get('class', '')} {node.get('id', '')}"
-        if tag == "nav" or (tag in {"ul", "div", "header"} and _NAV_HINT.search(hints)):
-            return "nav"
-        if tag == "footer" or _FOOTER_HINT.search(hints):
-            return "footer"
-        node = node.getparent()
+def _own_region(node: etree._Element, regions: dict[etree._Element, str]) -> str | None:
+    """The region this very element marks (a known block, a nav, a footer), if any."""
+    if node in regions:
+        return regions[node]
+    tag = node.tag if isinstance(node.tag, str) else ""
+    hints = f"{node.get('class', '')} {node.get('id', '')}"
+    if tag == "nav" or (tag in {"ul", "div", "header"} and _NAV_HINT.search(hints)):
+        return "nav"
+    if tag == "footer" or _FOOTER_HINT.search(hints):
+        return "footer"
     return None
 
 
-def collect_links(root: etree._Element, base_url: str, regions: dict[etree._Element, str]) -> list[LinkRef]:
-    """Links in page order; ``regions`` maps known elements (breadcrumb, body, related...) to a rel."""
+def _region_of(
+    element: etree._Element, regions: dict[etree._Element, str], seen: dict[etree._Element, str | None]
+) -> str | None:
+    """The nearest region around ``element``; ``seen`` remembers every element answered, so a page's
+    links cost one walk up each branch, not one per link."""
+    path: list[etree._Element] = []
+    node: etree._Element | None = element
+    found: str | None = None
+    while node is not None:
+        if node in seen:
+            found = seen[node]
+            break
+        path.append(node)
+        if (own := _own_region(node, regions)) is not None:
+            found = own
+            break
+        node = node.getparent()
+    for visited in path:
+        seen[visited] = found
+    return found
+
+
+def collect_links(
+    root: etree._Element, base_url: str, regions: dict[etree._Element, str]
+) -> tuple[list[LinkRef], int]:
+    """Links in page order, and how many were skipped because their address cannot be resolved
+    ("http://[::1/x"): one bad link is counted, never a failed page.
+
+    ``regions`` maps known elements (breadcrumb, body, related...) to a rel."""
     links: list[LinkRef] = []
     seen: set[tuple[str, str]] = set()
+    seen_regions: dict[etree._Element, str | None] = {}
+    bad = 0
     for element in root.iter("a", "img"):
         is_image = element.tag == "img"
         raw = (element.get("src") if is_image else element.get("href")) or ""
         raw = raw.strip()
         if not raw or raw.lower().startswith(_SKIPPED_SCHEMES):
             continue
-        url = urljoin(base_url, raw)
-        region = _region_of(element, regions)
+        try:
+            url = urljoin(base_url, raw)
+        except ValueError:
+            bad += 1
+            continue
+        region = _region_of(element, regions, seen_regions)
         if is_image:
             rel, text = "image", (element.get("alt") or "").strip()
         else:
@@ -51,4 +82,4 @@ def collect_links(root: etree._Element, base_url: str, regions: dict[etree._Elem
             continue
         seen.add((url, rel))
         links.append(LinkRef(url=url, text=text, rel=rel))
-    return links
+    return links, bad

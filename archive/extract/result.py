@@ -40,9 +40,13 @@ class LinkRef:
 class Extraction:
     """Everything extraction pulled out of one HTML page.
 
-    ``status`` is explicit ("ok", "empty", "not-article", "error") because trafilatura signals failure
-    with ``None``; the database keeps the status so failed pages remain visible to an archivist.
+    ``status`` is explicit ("ok", "empty", "not-article", "too-large", "too-deep", "error") because
+    trafilatura signals failure with ``None``; the database keeps the status so failed pages remain
+    visible to an archivist. "too-large" is a page over the options' size budget, left unparsed;
+    "too-deep" one nested beyond what the parser can hold even with its wrapper tags taken out.
     ``rules`` maps each metadata field to the name of the rule that produced it (provenance).
+    ``diagnostics`` counts what was skipped on the way without failing the page ("bad_links": links
+    whose address cannot be resolved, "bad_images", "flattened": nesting removed to read a deep page).
     """
 
     url: str
@@ -62,6 +66,7 @@ class Extraction:
     links: list[LinkRef] = field(default_factory=list)
     language: str | None = None
     rules: dict[str, str] = field(default_factory=dict)
+    diagnostics: dict[str, int] = field(default_factory=dict)
     extractor: str = "minzu-archive"
     extractor_version: str = ""
     options: dict[str, Any] = field(default_factory=dict)

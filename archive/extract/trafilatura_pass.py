@@ -41,20 +41,17 @@ def run_trafilatura(
     capture_date: dt.date | None,
     options: ExtractOptions,
     with_metadata: bool = False,
+    fast: bool = False,
 ) -> TrafilaturaResult | None:
     """trafilatura's body (and, when asked, its metadata). Without metadata it skips its title,
-    author, site-name and htmldate passes: about a third of its time, which we mostly do not need."""
-    document = trafilatura.bare_extraction(
-        html,
-        url=url or None,
-        with_metadata=with_metadata,
-        include_comments=False,
-        include_tables=options.include_tables,
-        favor_precision=options.favor_precision,
-        favor_recall=options.favor_recall,
-        deduplicate=False,
-        date_extraction_params=date_params(capture_date),
-    )
+    author, site-name and htmldate passes: about a third of its time, which we mostly do not need.
+
+    ``fast`` skips its fallbacks (justext, readability), whose cost grows faster than the page.
+    A page too deep for its recursive passes counts as one trafilatura could not read (None)."""
+    try:
+        document = _bare_extraction(html, url, capture_date, options, with_metadata, fast)
+    except RecursionError:
+        return None
     if document is None:
         return None
     return TrafilaturaResult(
@@ -62,6 +59,28 @@ def run_trafilatura(
         title=getattr(document, "title", None),
         date=getattr(document, "date", None),
         author=getattr(document, "author", None),
+    )
+
+
+def _bare_extraction(
+    html: str | etree._Element,
+    url: str | None,
+    capture_date: dt.date | None,
+    options: ExtractOptions,
+    with_metadata: bool,
+    fast: bool,
+) -> object:
+    return trafilatura.bare_extraction(
+        html,
+        url=url or None,
+        fast=fast,
+        with_metadata=with_metadata,
+        include_comments=False,
+        include_tables=options.include_tables,
+        favor_precision=options.favor_precision,
+        favor_recall=options.favor_recall,
+        deduplicate=False,
+        date_extraction_params=date_params(capture_date),
     )
 
 
@@ -75,5 +94,8 @@ def find_html_date(root: etree._Element, url: str | None, capture_date: dt.date 
         page_url = url or None
     # Without the extensive search: it hands free text to dateparser, which tries every locale it knows
     # (0.1 s and more per page), and our own rules already read the Chinese date forms it would find.
-    found = find_date(root, url=page_url, **{**date_params(capture_date), "extensive_search": False})
+    try:
+        found = find_date(root, url=page_url, **{**date_params(capture_date), "extensive_search": False})
+    except RecursionError:
+        return None  # a page nested too deep for htmldate: the date stays unknown
     return str(found) if found else None
