@@ -20,10 +20,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from archive.collection import database_path, warc_directory
 from archive.db.schema import ArchiveSchemaError, open_for_reading
+from archive.sites import DEFAULT_SITE
 
-TITLE = "《中国民族》网站档案"
-DESCRIPTION = "Web archive of www.56-china.com.cn (《中国民族》 magazine), made by minzu-archive."
+TITLE = DEFAULT_SITE.archive_title
+DESCRIPTION = DEFAULT_SITE.archive_description
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
 
 # Every HTML page's newest extraction, whatever its kind (a listing is a page of the site too); the
@@ -42,7 +44,7 @@ class WaczError(RuntimeError):
 
 def collection_warcs(collection: Path) -> list[Path]:
     """The finished WARC files of a collection (``.open`` files are still being written)."""
-    return sorted((collection / "archive").glob("*.warc.gz"))
+    return sorted(warc_directory(collection).glob("*.warc.gz"))
 
 
 def page_entries(db: Database) -> list[dict[str, str]]:
@@ -70,7 +72,7 @@ def export_wacz(collection: Path, out: Path) -> int:
     warcs = collection_warcs(collection)
     if not warcs:
         raise WaczError(f"no WARC files in {collection / 'archive'}")
-    db_path = collection / "archive.db"
+    db_path = database_path(collection)
     if not db_path.exists():
         raise WaczError(f"no archive database at {db_path}; run `minzu-archive rebuild` first")
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import cache
+from urllib.parse import urlsplit
 
 from archive.sites.base import SiteDefinition
 from archive.sites.minzu import SITE as DEFAULT_SITE
@@ -45,4 +46,13 @@ def get_site(name: str | None = None) -> SiteDefinition:
     return sites[name]
 
 
-__all__ = ["DEFAULT_SITE", "SiteDefinition", "get_site", "known_sites"]
+def site_for_url(url: str) -> SiteDefinition | None:
+    """The known site whose scope holds ``url``'s host (a subdomain counts), if any."""
+    host = (urlsplit(url).hostname or "").lower()
+    for site in known_sites().values():
+        if any(host == domain or host.endswith("." + domain) for domain in site.scope):
+            return site
+    return None
+
+
+__all__ = ["DEFAULT_SITE", "SiteDefinition", "get_site", "known_sites", "site_for_url"]

@@ -9,14 +9,18 @@ PROFILES: dict[str, SiteProfile] = {MINZU.name: MINZU}
 
 
 def select_profile(url: str, requested: str = "auto") -> SiteProfile | None:
-    """The named profile, the one whose host matches ``url`` for "auto", or None for "generic"."""
+    """The named profile; for "auto", the one of the site whose scope holds ``url``; None for "generic"."""
     if requested == "generic":
         return None
     if requested != "auto":
         if requested not in PROFILES:
             raise ValueError(f"unknown extraction profile {requested!r}; known: {sorted(PROFILES)}")
         return PROFILES[requested]
-    return next((profile for profile in PROFILES.values() if profile.matches(url)), None)
+    # "auto": the profile the site definition names for the URL's host (archive/sites/).
+    from archive.sites import site_for_url
+
+    site = site_for_url(url)
+    return PROFILES.get(site.extraction_profile) if site is not None else None
 
 
 __all__ = ["PROFILES", "SiteProfile", "select_profile"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -16,15 +15,10 @@ from lxml import etree
 @dataclass(frozen=True)
 class SiteProfile:
     name: str
-    hosts: tuple[str, ...] = ()
     title_xpaths: tuple[str, ...] = ()
     container_xpaths: tuple[str, ...] = ()
     date_labels: tuple[str, ...] = ()
     notes: dict[str, str] = field(default_factory=dict)
-
-    def matches(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == h or host.endswith("." + h) for h in self.hosts)
 
     def find_title(self, root: etree._Element) -> str | None:
         for xpath in self.title_xpaths:

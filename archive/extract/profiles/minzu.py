@@ -1,4 +1,4 @@
-"""Profile for www.56-china.com.cn (《中国民族》 magazine).
+"""Extraction profile of 《中国民族》 magazine's site (the site definition archive/sites/minzu.py names it).
 
 The real site's HTML is not available offline: the class names below follow the documented guess
 that the site model serves ("h1.title", "div.content", "发布日期:" line). The text anchors (发布日期,
@@ -11,7 +11,6 @@ from .base import SiteProfile
 
 MINZU = SiteProfile(
     name="56-china",
-    hosts=("56-china.com.cn",),
     title_xpaths=("//h1[contains(concat(' ', normalize-space(@class), ' '), ' title ')]", "//h1"),
     container_xpaths=("//div[contains(concat(' ', normalize-space(@class), ' '), ' content ')]",),
     date_labels=("发布日期",),
