@@ -1,6 +1,7 @@
 """A simulated month of daily scheduled crawls: requests per day, and how long each edit took to be caught.
 
     python -m benchmarks revisits [--articles 10000] [--days 30] [--quick]
+    python -m benchmarks revisits --jump --articles 3000      # day 0, the day after, and 60 days later
 
 Day 0 archives version 1 of the site model with ``minzu-archive demo``; from day 1 on the model serves
 version 2 (about 1% of articles edited, 0.5% removed, 1% new, one image replaced) and one ``demo`` run a day
@@ -13,7 +14,6 @@ measured in the same run.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import shutil
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import REPO, machine_line
+from benchmarks.common import REPO, benchmark_parser, machine_line
 
 
 def demo(collection: Path, articles: int, version: int, day: dt.date, *extra: str) -> tuple[float, str]:
@@ -72,15 +72,71 @@ def versions_caught(collection: Path, urls: list[str]) -> dict[str, int]:
         conn.close()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+def gone_marked(collection: Path, urls: list[str]) -> int:
+    conn = sqlite3.connect(collection / "archive.db")
+    try:
+        return sum(
+            conn.execute("select last_outcome from revisit_schedule where url = ?", [url]).fetchone()
+            == ("gone",)
+            for url in urls
+        )
+    finally:
+        conn.close()
+
+
+def archived_ok(collection: Path, urls: list[str]) -> int:
+    conn = sqlite3.connect(collection / "archive.db")
+    try:
+        ok = {row[0] for row in conn.execute("select distinct url from articles where status = 'ok'")}
+    finally:
+        conn.close()
+    return sum(url in ok for url in urls)
+
+
+def jump(articles: int, keep: Path | None) -> int:
+    """Day 0 (version 1), the day after (version 2), and 60 days on: the issue's acceptance figures."""
+    from sitemodel.manifest import build_manifest
+
+    v2 = build_manifest(articles=articles, version=2)
+    start = dt.date.today()
+    print(f"# revisit check: {machine_line()}")
+    print(
+        f"{articles} articles; version 2: {len(v2['edited'])} edited, {len(v2['new'])} new, {len(v2['removed'])} removed"
     )
-    parser.add_argument("--articles", type=int, default=10_000)
+    with tempfile.TemporaryDirectory(prefix="minzu-bench-revisits-") as tmp:
+        collection = keep or Path(tmp) / "collection"
+        seconds, _ = demo(collection, articles, 1, start)
+        first = last_run(collection).get("downloader/request_count", 0)
+        print(f"day 0: {first} requests, {seconds:.0f} s")
+        seconds, _ = demo(collection, articles, 2, start + dt.timedelta(days=1))
+        next_day = last_run(collection).get("downloader/request_count", 0)
+        new_ok = archived_ok(collection, v2["new"])
+        print(
+            f"day 1: {next_day} requests = {100 * next_day / max(first, 1):.1f}% of day 0 (target <= 10%), "
+            f"new articles archived {new_ok}/{len(v2['new'])}, {seconds:.0f} s"
+        )
+        seconds, _ = demo(collection, articles, 2, start + dt.timedelta(days=61))
+        later = last_run(collection).get("downloader/request_count", 0)
+        caught = sum(count >= 2 for count in versions_caught(collection, v2["edited"]).values())
+        gone = gone_marked(collection, v2["removed"])
+        print(
+            f"day 61: {later} requests, edited caught {caught}/{len(v2['edited'])}, "
+            f"removed marked gone {gone}/{len(v2['removed'])}, {seconds:.0f} s"
+        )
+    ok = next_day <= 0.10 * first and new_ok == len(v2["new"]) and caught == len(v2["edited"])
+    ok = ok and gone == len(v2["removed"])
+    print("all targets met" if ok else "TARGETS MISSED")
+    return 0 if ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = benchmark_parser(__doc__, articles=10_000)
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--quick", action="store_true", help="300 articles, 10 days: a smoke run")
+    parser.add_argument("--jump", action="store_true", help="day 0, day 1 and day 61 only, with the targets")
     parser.add_argument("--keep", type=Path, default=None, help="keep the collection in this folder")
     args = parser.parse_args(argv)
+    if args.jump:
+        return jump(300 if args.quick else args.articles, args.keep)
     articles, days = (300, 10) if args.quick else (args.articles, args.days)
     from sitemodel.manifest import build_manifest
 
