@@ -606,7 +606,7 @@ def test_version_two_at_scale_changes_the_promised_shares() -> None:
     modified = {urlsplit(a["url"]).path: a["modified"] for a in manifest["articles"]}
     assert all(modified[after[i].path] == v2.revised for i in edited)
     edited_page = routed(router, after[edited[0]].path)[1].decode(after[edited[0]].encoding)
-    assert "更新:补充了最新进展" in edited_page
+    assert "一文的最新进展和相关数据" in edited_page and "更新:补充了《" in edited_page
     unchanged = next(e for e in v1.entries if e.id not in edited and e.id in after)
     assert routed(Router(v1, slow_seconds=0), unchanged.path) == routed(router, unchanged.path)
 
