@@ -18,9 +18,10 @@ record offsets (the live crawl's records, read back as soon as they are written)
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -34,7 +35,9 @@ from archive.extract.result import Extraction
 from archive.warc.framing import Damage
 from archive.warc.reader import WarcReadError, resolve_warc_path, scan_records
 
-DEFAULT_PAGE_SECONDS = 5.0
+# Pages of the archived site extract in milliseconds, a large foreign page in well under a second: ten
+# seconds is generous on a loaded machine and still bounds what one hostile page can cost a crawl.
+DEFAULT_PAGE_SECONDS = 10.0
 DEFAULT_EXTRACTOR = "archive.extract:extract_page"
 # Jobs handed out ahead of the oldest unfinished one: enough to keep every worker busy, few enough
 # that the results waiting for their turn stay small.
@@ -124,16 +127,16 @@ def _prepared(spec: JobSpec, item: Any, extractor: PageExtractor, emit: Callable
     return prepare_record(location, record, extractor=on_the_clock)
 
 
-def _worker_main(conn: Connection, extractor_name: str) -> None:
+def _worker_main(jobs: Connection, results: Connection, extractor_name: str) -> None:
     """A worker's loop: one job at a time until told to stop (``None``) or the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the process that owns the run
     extractor = load_extractor(extractor_name)
     try:
         while True:
-            spec = conn.recv()
+            spec = jobs.recv()
             if spec is None:
                 return
-            run_job(spec, extractor, conn.send)
+            run_job(spec, extractor, results.send)
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         return
 
@@ -179,27 +182,53 @@ Event = Item | JobDone | PageLost
 
 
 class _Worker:
-    def __init__(self, context: Any, extractor: str) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, extractor), daemon=True)
-        self.process.start()
-        child.close()
+    """One worker: a fresh interpreter (``python -m archive.ingest_workers``) joined by two pipes.
+
+    Not ``multiprocessing``: forking a crawl's process would copy its threads' locks, and its
+    ``spawn`` re-imports the caller's main module, which runs a script without a main guard again.
+    """
+
+    def __init__(self, extractor: str) -> None:
+        job_read, job_write = os.pipe()
+        result_read, result_write = os.pipe()
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(job_read), str(result_write), extractor],
+            pass_fds=(job_read, result_write),
+            stdin=subprocess.DEVNULL,
+            env=environment,
+        )
+        os.close(job_read)
+        os.close(result_write)
+        self.jobs = Connection(job_write, readable=False)
+        self.conn = Connection(result_read, writable=False)
         self.job: _Job | None = None
         self.dead = False
         self.since = 0.0  # when the current page's extraction started (monotonic)
+
+    def send(self, spec: JobSpec) -> None:
+        try:
+            self.jobs.send(spec)
+        except OSError:
+            self.dead = True
+
+    def is_alive(self) -> bool:
+        return self.process.poll() is None
 
     def stop(self, *, kill: bool = False) -> None:
         if kill:
             self.process.kill()
         else:
             try:
-                self.conn.send(None)
-            except (BrokenPipeError, OSError):
+                self.jobs.send(None)
+            except OSError:
                 pass
-        self.process.join(timeout=None if kill else 10)
-        if self.process.is_alive():
+        try:
+            self.process.wait(timeout=None if kill else 10)
+        except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.join()
+            self.process.wait()
+        self.jobs.close()
         self.conn.close()
 
 
@@ -213,8 +242,7 @@ class IngestWorkers:
     def __init__(self, count: int, budget: IngestBudget | None = None) -> None:
         self.budget = budget or IngestBudget()
         self.count = count
-        self._context = multiprocessing.get_context("spawn")  # no inherited threads, sockets or DB
-        self._workers = [_Worker(self._context, self.budget.extractor) for _ in range(count)]
+        self._workers = [_Worker(self.budget.extractor) for _ in range(count)]
         self._jobs: deque[_Job] = deque()
         self._next_id = 0
         self._lost: deque[PageLost] = deque()
@@ -296,7 +324,7 @@ class IngestWorkers:
         worker.job = job
         job.worker = worker
         job.page = None
-        worker.conn.send(spec)
+        worker.send(spec)
 
     def _run_here(self, job: _Job) -> None:
         if self._extractor is None:
@@ -317,8 +345,8 @@ class IngestWorkers:
             job = worker.job
             if job is None:
                 continue
-            if worker.dead or (not worker.process.is_alive() and not worker.conn.poll()):
-                self._lose(worker, "error", f"extraction worker died (exit code {worker.process.exitcode})")
+            if worker.dead or (not worker.is_alive() and not worker.conn.poll()):
+                self._lose(worker, "error", f"extraction worker died (exit status {worker.process.poll()})")
             elif (
                 job.page is not None
                 and now - worker.since > self.budget.page_seconds
@@ -372,7 +400,7 @@ class IngestWorkers:
         assert job is not None
         worker.stop(kill=True)
         self._workers.remove(worker)
-        self._workers.append(_Worker(self._context, self.budget.extractor))
+        self._workers.append(_Worker(self.budget.extractor))
         job.worker = None
         offset = job.page if job.page is not None else _next_record(job)
         job.restarts += 1
@@ -452,3 +480,11 @@ def _past_the_range(job: _Job, offset: int) -> bool:
         return offset >= os.path.getsize(_job_path(job.spec))
     except OSError:
         return True
+
+
+if __name__ == "__main__":
+    _worker_main(
+        Connection(int(sys.argv[1]), writable=False),
+        Connection(int(sys.argv[2]), readable=False),
+        sys.argv[3],
+    )

@@ -228,7 +228,7 @@ def ingest_files(
     done_bytes: dict[str, int] = {}
     lost: list[PageLost] = []
     batch = _Batch(db, batch_size)
-    with IngestWorkers(workers, budget) as pool:
+    with IngestWorkers(workers if files else 0, budget) as pool:
         try:
             for path, start in files:
                 outcome = FileOutcome(filename=final_filename(path))
