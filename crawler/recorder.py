@@ -28,7 +28,7 @@ from warcio.recordloader import ArcWarcRecord
 from archive.collection import CollectionLock, database_path, prepare_collection, warc_directory
 from archive.db.prior_captures import PriorCapture
 from archive.db.schema import open_archive
-from archive.ingest_workers import DEFAULT_PAGE_SECONDS, IngestBudget
+from archive.ingest_workers import DEFAULT_EXTRACTOR, DEFAULT_PAGE_SECONDS, IngestBudget
 from archive.live_ingest import LiveIngest
 from archive.rebuild import ingest_then_site_pass
 from archive.warc.digests import payload_digest
@@ -265,8 +265,11 @@ class ArchiveRecorder:
         return self.crawler.settings.getint("ARCHIVE_INGEST_WORKERS", 1)
 
     def _budget(self) -> IngestBudget:
-        seconds = self.crawler.settings.getfloat("ARCHIVE_PAGE_SECONDS", DEFAULT_PAGE_SECONDS)
-        return IngestBudget(page_seconds=seconds)
+        settings = self.crawler.settings
+        return IngestBudget(
+            page_seconds=settings.getfloat("ARCHIVE_PAGE_SECONDS", DEFAULT_PAGE_SECONDS),
+            extractor=settings.get("ARCHIVE_EXTRACTOR") or DEFAULT_EXTRACTOR,
+        )
 
 
 _CONTENT_SETTINGS = (
