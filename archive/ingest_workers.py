@@ -109,10 +109,18 @@ def run_job(spec: JobSpec, extractor: PageExtractor, emit: Callable[[tuple], Non
 def _read_one(
     spec: JobSpec, path: Path, offset: int, extractor: PageExtractor, emit: Callable[[tuple], None]
 ) -> None:
-    for item in scan_records(path, check_digests=spec.check_digests, start=offset, stop=offset + 1):
-        emit(("item", spec.job_id, _prepared(spec, item, extractor, emit)))
-        return
-    emit(("item", spec.job_id, Damage(spec.filename, offset, offset, "no record at this offset")))
+    for attempt in range(3):
+        try:
+            scan = scan_records(path, check_digests=spec.check_digests, start=offset, stop=offset + 1)
+            item = next(iter(scan), None)
+            break
+        except FileNotFoundError:
+            if spec.directory is None or attempt == 2:
+                raise
+            path = _job_path(spec)  # the crawl renamed the .open file between our look and our open
+    if item is None:
+        item = Damage(spec.filename, offset, offset, "no record at this offset")
+    emit(("item", spec.job_id, _prepared(spec, item, extractor, emit)))
 
 
 def _prepared(spec: JobSpec, item: Any, extractor: PageExtractor, emit: Callable[[tuple], None]) -> Item:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -37,8 +38,10 @@ class LiveIngest:
         budget: IngestBudget | None = None,
         batch_size: int = BATCH_SIZE,
         commit_seconds: float = COMMIT_SECONDS,
+        before_commit: Callable[[], None] | None = None,
     ) -> None:
         self.db = db
+        self.before_commit = before_commit
         self.warc_dir = Path(warc_dir)
         self.batch_size = batch_size
         self.commit_seconds = commit_seconds
@@ -51,12 +54,20 @@ class LiveIngest:
         self._pool = IngestWorkers(workers, budget)
         self._uncommitted = 0
         self._since = time.monotonic()
+        self._queued: list[RecordLocation] = []
 
     def submit(self, locations: list[RecordLocation]) -> None:
-        """Queue records just written (one file's, in file order) for ingest."""
+        """Queue records just written (in file order) for ingest. They go to a worker as one job per
+        file whenever it has finished the last one, so a busy worker gets fewer, larger jobs."""
+        self._queued.extend(locations)
+        if self._pool.pending == 0:
+            self._hand_out()
+
+    def _hand_out(self) -> None:
         by_file: dict[str, list[int]] = {}
-        for location in locations:
+        for location in self._queued:
             by_file.setdefault(location.filename, []).append(location.offset)
+        self._queued = []
         for filename, offsets in by_file.items():
             self._pool.submit(
                 JobSpec(
@@ -86,10 +97,13 @@ class LiveIngest:
 
     @property
     def pending(self) -> int:
-        return self._pool.pending
+        """Jobs handed to the workers and not yet stored, plus records still queued for one."""
+        return self._pool.pending + bool(self._queued)
 
     def _store(self, *, block: bool) -> list[IngestOutcome]:
         outcomes: list[IngestOutcome] = []
+        if self._queued and (block or self._pool.pending == 0):
+            self._hand_out()
         for event in self._pool.events(block=block):
             if isinstance(event, PageLost):
                 self.pages_lost.append(event)
@@ -109,6 +123,8 @@ class LiveIngest:
                 self._uncommitted += 1
         due = time.monotonic() - self._since > self.commit_seconds
         if self._uncommitted and (block or due or self._uncommitted >= self.batch_size):
+            if self.before_commit is not None:
+                self.before_commit()
             self.db.execute("COMMIT")
             self._uncommitted = 0
             self._since = time.monotonic()

@@ -101,6 +101,7 @@ class ArchiveRecorder:
             settings=_content_settings(self.crawler),
             collection=self.collection.name,
         )
+        fsync = self.crawler.settings.getbool("WARC_FSYNC", True)
         self.writer = RotatingWarcWriter(
             self.warc_dir,
             prefix=self.crawler.settings.get("WARC_PREFIX"),
@@ -108,13 +109,18 @@ class ArchiveRecorder:
             warcinfo_fields=fields,
             hostname=socket.gethostname(),
             # On disk before the database points at it: after a power cut the WARC file, the truth, is
-            # never behind the rows made from it.
-            fsync=self.crawler.settings.getbool("WARC_FSYNC", True),
+            # never behind the rows made from it. With live ingest that is one fsync before each batch
+            # of rows is committed (LiveIngest's before_commit) rather than one per record.
+            fsync=fsync and not self.ingest_enabled,
         )
         if self.ingest_enabled:
             self.db = open_archive(self.db_path)
             self.live = LiveIngest(
-                self.db, self.warc_dir, workers=self._ingest_workers(), budget=self._budget()
+                self.db,
+                self.warc_dir,
+                workers=self._ingest_workers(),
+                budget=self._budget(),
+                before_commit=self.writer.sync if fsync else None,
             )
             self._poller = task.LoopingCall(self._store_ingested)
             self._poller.start(POLL_SECONDS, now=False)
