@@ -288,6 +288,14 @@ class IngestWorkers:
                 return
             self._pump(_POLL_SECONDS)
 
+    def next_events(self) -> list[Event]:
+        """The events ready now, waiting until there is at least one (or no job is left)."""
+        while True:
+            ready = list(self._ready())
+            if ready or not self._jobs:
+                return ready
+            self._pump(_POLL_SECONDS)
+
     def _ready(self) -> Iterator[Event]:
         while self._lost:
             yield self._lost.popleft()

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,64 +221,84 @@ def ingest_files(
 ) -> tuple[list[FileOutcome], list[PageLost]]:
     """Read ``(file, start offset)`` pairs with ``workers`` processes and store every record in file
     order, committing every ``batch_size`` records (or :data:`COMMIT_SECONDS`): a run that is
-    killed keeps every batch it committed. Two files of the same name are refused (rows are keyed
-    by file name and offset)."""
+    killed keeps every batch it committed. Jobs are planned as the workers need them, so memory
+    does not grow with the input. Two files of the same name are refused (rows are keyed by file
+    name and offset)."""
     files = [(Path(path), start) for path, start in files]
-    outcomes: list[FileOutcome] = []
-    by_name: dict[str, FileOutcome] = {}
-    done_bytes: dict[str, int] = {}
-    lost: list[PageLost] = []
+    run = _FileRun(db, progress)
     batch = _Batch(db, batch_size)
     with IngestWorkers(workers if files else 0, budget) as pool:
         try:
-            for path, start in files:
-                outcome = FileOutcome(filename=final_filename(path))
-                outcomes.append(outcome)
-                if outcome.filename in by_name:
-                    outcome.read_error = "not read: another file of the same name is in the rebuild"
-                    outcome.read_error_offset = 0
-                    continue
-                by_name[outcome.filename] = outcome
-                done_bytes[outcome.filename] = start
-                try:
-                    jobs = plan_jobs(path, start)
-                except OSError as exc:
-                    note_file_damage(db, outcome, start, f"{type(exc).__name__}: {exc}")
-                    continue
-                forget_damage(db, outcome.filename, start)
-                for spec in jobs:
+            planned = run.plan(files)
+            target = max(1, workers) * 4
+            while True:
+                while pool.pending < target and (spec := next(planned, None)) is not None:
                     pool.submit(spec)
-            for event in pool.events():
-                if isinstance(event, PageLost):
-                    lost.append(event)
-                    continue
-                if isinstance(event, JobDone):
-                    outcome = by_name[event.spec.filename]
-                    if event.failure:
-                        note_file_damage(db, outcome, event.spec.start, event.failure)
-                    continue
-                outcome = by_name[_filename(event)]
-                if isinstance(event, Damage):
-                    note_damage(db, outcome, event)
-                    end = event.end
-                else:
-                    outcome.add(event.location, store_prepared(db, event))
-                    end = event.location.offset + event.location.length
-                if progress is not None and end > done_bytes[outcome.filename]:
-                    progress(end - done_bytes[outcome.filename])
-                    done_bytes[outcome.filename] = end
-                batch.count()
+                if pool.pending == 0:
+                    break
+                for event in pool.next_events():
+                    if run.handle(event):
+                        batch.count()
             batch.finish()
         except BaseException:
             db.conn.rollback()
             raise
     if progress is not None:
         for path, _start in files:
-            name = final_filename(path)
-            rest = _size(path) - done_bytes.get(name, 0)
+            rest = _size(path) - run.done_bytes.get(final_filename(path), 0)
             if rest > 0:
                 progress(rest)
-    return outcomes, lost
+    return run.outcomes, run.lost
+
+
+class _FileRun:
+    """Per-file bookkeeping of :func:`ingest_files`: outcomes, damage, progress."""
+
+    def __init__(self, db: Database, progress: Progress | None) -> None:
+        self.db, self.progress = db, progress
+        self.outcomes: list[FileOutcome] = []
+        self.by_name: dict[str, FileOutcome] = {}
+        self.done_bytes: dict[str, int] = {}
+        self.lost: list[PageLost] = []
+
+    def plan(self, files: list[tuple[Path, int]]) -> Iterator[JobSpec]:
+        for path, start in files:
+            outcome = FileOutcome(filename=final_filename(path))
+            self.outcomes.append(outcome)
+            if outcome.filename in self.by_name:
+                outcome.read_error = "not read: another file of the same name is in the rebuild"
+                outcome.read_error_offset = 0
+                continue
+            self.by_name[outcome.filename] = outcome
+            self.done_bytes[outcome.filename] = start
+            try:
+                jobs = plan_jobs(path, start)
+            except OSError as exc:
+                note_file_damage(self.db, outcome, start, f"{type(exc).__name__}: {exc}")
+                continue
+            forget_damage(self.db, outcome.filename, start)
+            yield from jobs
+
+    def handle(self, event: PreparedRecord | Damage | JobDone | PageLost) -> bool:
+        """Store one event; True when it was a record or a damaged region (it counts in a batch)."""
+        if isinstance(event, PageLost):
+            self.lost.append(event)
+            return False
+        if isinstance(event, JobDone):
+            if event.failure:
+                note_file_damage(self.db, self.by_name[event.spec.filename], event.spec.start, event.failure)
+            return False
+        outcome = self.by_name[_filename(event)]
+        if isinstance(event, Damage):
+            note_damage(self.db, outcome, event)
+            end = event.end
+        else:
+            outcome.add(event.location, store_prepared(self.db, event))
+            end = event.location.offset + event.location.length
+        if self.progress is not None and end > self.done_bytes[outcome.filename]:
+            self.progress(end - self.done_bytes[outcome.filename])
+            self.done_bytes[outcome.filename] = end
+        return True
 
 
 def _filename(item: PreparedRecord | Damage) -> str:

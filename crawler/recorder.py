@@ -77,6 +77,8 @@ class ArchiveRecorder:
         prepared = prepare_collection(self.collection)
         crawler.stats.set_value("archive/recovered_files", len(prepared.recovered_files))
         crawler.stats.set_value("archive/caught_up_files", len(prepared.caught_up_files))
+        # Damaged stretches in the files caught up: the command line exits with the damage status.
+        crawler.stats.set_value("archive/damaged_regions", len(prepared.damage))
         if prepared.recovered_files:
             logger.warning(
                 "Recovered WARC files left open by an interrupted crawl: %s (cut: %s)",
