@@ -66,7 +66,15 @@ def rebuild_child(warc_dir: Path, db_path: Path, workers: int) -> dict[str, Any]
         "main_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         # The pool is shut down (workers reaped) before rebuild() returns.
         "workers_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        # Where the CPU went: a main process with a small share leaves the workers free to scale.
+        "main_cpu_seconds": _cpu(resource.RUSAGE_SELF),
+        "workers_cpu_seconds": _cpu(resource.RUSAGE_CHILDREN),
     }
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def crawl_warcs(workdir: Path, crawls: int) -> tuple[Path, Path]:
@@ -281,6 +289,14 @@ def report_foreign(warc_dir: Path, runs: dict[str, list[ChildRun]]) -> None:
         print(row(f"{name}: time", [r.result["seconds"] for r in measured], "s", 2))
         print(row(f"{name}: pages/s", [_pages_per_second(r) for r in measured], "/s", 2))
         print(row(f"{name}: CPU, all processes", [r.cpu_seconds for r in measured], "s", 2))
+        print(
+            row(
+                f"{name}: CPU per page", [r.cpu_seconds / r.result["pages"] * 1000 for r in measured], "ms", 1
+            )
+        )
+        if name != "trafilatura":
+            share = [r.result["main_cpu_seconds"] / r.cpu_seconds * 100 for r in measured]
+            print(row(f"{name}: main process's share of the CPU", share, "%", 1))
         print(row(f"{name}: peak RSS, main process", [r.result["main_rss_mib"] for r in measured], "MiB", 1))
     lost = sum(r.result.get("pages_over_budget", 0) for measured in runs.values() for r in measured)
     if lost:
