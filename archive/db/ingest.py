@@ -1,10 +1,13 @@
 """The one path from a WARC record to database rows.
 
-A live crawl calls :func:`ingest_record` on each record it has just written and read back; a rebuild
-calls the same function for every record of every file (:func:`ingest_warc_file`). Every write is
-an upsert on a natural key taken from the record, and rows that link records to each other
-(response -> request, capture -> crawl run) are filled in from whichever side arrives second, so
-ingesting twice, or in another order, yields the same rows.
+:func:`ingest_record` is two halves: :func:`prepare_record` takes everything from the record without
+the database (rows, digests, extraction, the search index's text), so a worker process can do it, and
+:func:`store_prepared` writes the result. A live crawl and a rebuild both run the first half in worker
+processes (:mod:`archive.ingest_workers`) and the second where the database is, in file order;
+:func:`ingest_warc_file` does both in one process. Every write is an upsert on a natural key taken
+from the record, and rows that link records to each other (response -> request, capture -> crawl run)
+are filled in from whichever side arrives second, so ingesting twice, or in another order, yields the
+same rows.
 """
 
 from __future__ import annotations
