@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from archive.warc.framing import Damage
+
 
 class CollectionLockedError(RuntimeError):
     """Another crawl is writing into this collection."""
@@ -75,6 +77,12 @@ class PreparedCollection:
     caught_up_files: tuple[str, ...]
     site_repeats_changed: int = 0
     """Pages the site-wide repeated-lines pass rewrote after the catch-up."""
+    damage: tuple[Damage, ...] = ()
+    """Damaged stretches found in the files caught up (each costs only the records inside it)."""
+
+    @property
+    def damage_found(self) -> bool:
+        return bool(self.damage)
 
 
 def _ingested_end(db, filename: str) -> int:
@@ -89,10 +97,8 @@ def prepare_collection(collection: Path) -> PreparedCollection:
     """Recover WARC files left open by a killed crawl, ingest any record the database lacks, and then (if
     either happened) run the site-wide repeated-lines pass the killed crawl did not reach, so the database
     equals a rebuild of the WARC files."""
-    from archive.db.ingest import ingest_warc_file
-    from archive.db.revisits import refresh_schedule
     from archive.db.schema import open_archive
-    from archive.db.site_pass import apply_site_repeats
+    from archive.rebuild import ingest_then_site_pass
     from archive.warc.recovery import recover_open_files
 
     warc_dir = warc_directory(collection)
@@ -101,17 +107,19 @@ def prepare_collection(collection: Path) -> PreparedCollection:
     outcomes = recover_open_files(warc_dir)
     recovered = tuple(outcome.open_path.name for outcome in outcomes)
     refetch = tuple(uri for outcome in outcomes for uri in outcome.cut_target_uris)
-    caught_up: list[str] = []
     db = open_archive(database_path(collection))
     try:
-        for path in sorted(warc_dir.glob("*.warc.gz")):
-            if _ingested_end(db, path.name) < path.stat().st_size:
-                ingest_warc_file(db, path)
-                caught_up.append(path.name)
+        behind = [
+            path
+            for path in sorted(warc_dir.glob("*.warc.gz"))
+            if _ingested_end(db, path.name) < path.stat().st_size
+        ]
         # Only after a crash is there anything to redo; a normal start leaves the pass to the crawl's end.
-        changed = apply_site_repeats(db) if recovered or caught_up else 0
-        if recovered or caught_up:
-            refresh_schedule(db)
+        run = ingest_then_site_pass(
+            db, [(path, 0) for path in behind], workers=1, site_pass=bool(recovered or behind)
+        )
     finally:
         db.close()
-    return PreparedCollection(recovered, refetch, tuple(caught_up), changed)
+    damage = tuple(region for outcome in run.files for region in outcome.damage)
+    caught_up = tuple(path.name for path in behind)
+    return PreparedCollection(recovered, refetch, caught_up, run.site_repeats_changed, damage)

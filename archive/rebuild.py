@@ -1,50 +1,60 @@
-"""Rebuild the SQLite archive from WARC files alone.
+"""Rebuild the SQLite archive from WARC files alone, on every core, and the one ingest sequence.
 
-Every record goes through :func:`archive.db.ingest.ingest_record`, the function the live crawl
-calls, so a rebuilt archive equals the live one. What a rebuild adds is speed: extraction (the
-expensive part) runs in worker processes while the main process reads records in file order and
-writes rows in batched transactions. A worker gets exactly the inputs ingest would pass to the
-extractor (:func:`archive.db.ingest.extraction_inputs`) and its result is handed back to
-``ingest_record`` in place of the extractor, so the rows are the same whatever the worker count.
+Every record goes through the two halves of :func:`archive.db.ingest.ingest_record`, the function
+the live crawl calls, so a rebuilt archive equals the live one: worker processes read, inflate,
+check and extract records (:func:`~archive.db.ingest.prepare_record`, see
+:mod:`archive.ingest_workers`), large files split into byte ranges so that the workers share them,
+and this process only writes rows (:func:`~archive.db.ingest.store_prepared`) in file order, in
+batched transactions. The rows are the same whatever the worker count.
 
 Reading checks digests: a mismatch is kept in ``ingest_problems`` next to the ingested record.
-A damaged or unreadable file keeps every record before the damage and never stops the run.
+Damage costs only the records inside it (reading resynchronizes after it) and is kept in
+``warc_damage``; a page whose extraction runs over its time budget is stored with status ``timeout``.
+Nothing stops the run, and a run that is killed keeps every batch it committed.
+
+:func:`ingest_then_site_pass` is the sequence every writer of the archive ends with: ingest what
+the database lacks, then the site-wide pass (:mod:`archive.db.site_pass`). A rebuild, the live
+crawl's end and the catch-up before a crawl all call it.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
-from warcio.recordloader import ArcWarcRecord
 
 from archive.db.ingest import (
     BATCH_SIZE,
-    ExtractionInputs,
     FileOutcome,
+    PreparedRecord,
     SkippedRecord,
-    extraction_inputs,
-    ingest_record,
+    forget_damage,
+    note_damage,
     note_file_damage,
+    store_prepared,
 )
-from archive.db.record_rows import capture_row, is_html_capture
 from archive.db.revisits import refresh_schedule
 from archive.db.schema import open_archive
 from archive.db.site_pass import apply_site_repeats
-from archive.extract.result import Extraction
-from archive.warc.reader import WarcReadError, final_filename, iter_records
-from archive.warc.writer import OPEN_SUFFIX, RecordLocation
+from archive.ingest_workers import IngestBudget, IngestWorkers, JobDone, JobSpec, PageLost
+from archive.warc.framing import Damage
+from archive.warc.reader import file_format, final_filename
+from archive.warc.writer import OPEN_SUFFIX
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
-# Records read ahead of the writer per worker: enough to keep the workers busy, few enough that
-# the spooled record contents waiting in memory stay small.
-READ_AHEAD_PER_WORKER = 16
+# A file is read by several workers, one byte range each: small enough that even a file of a few MB
+# keeps two workers busy to its end, large enough that the ranges' seams (a look for the first record,
+# a message) cost nothing next to the records inside.
+RANGE_BYTES = 1024 * 1024
+COMMIT_SECONDS = 2.0
+# Exit status for a run that went through but found damage (documented in README.md): distinct from
+# 1, an error (or a crash), and 2, a usage error, so cron can tell "look at the input" from "broken".
+DAMAGE_EXIT_STATUS = 3
 
 Progress = Callable[[int], None]
 
@@ -58,6 +68,9 @@ class RebuildReport:
     articles: int = 0
     seconds: float = 0.0
     workers: int = 0
+    pages_lost: list[PageLost] = field(default_factory=list)
+    """Pages stored without extraction: over the time budget (``timeout``) or their worker died."""
+    site_repeats_changed: int = 0
 
     @property
     def records(self) -> int:
@@ -67,10 +80,28 @@ class RebuildReport:
     def skipped(self) -> list[tuple[str, SkippedRecord]]:
         return [(outcome.filename, skip) for outcome in self.files for skip in outcome.skipped]
 
+    @property
+    def damage(self) -> list[Damage]:
+        return [region for outcome in self.files for region in outcome.damage]
+
+    @property
+    def damage_found(self) -> bool:
+        """Some input could not be (fully) read: a damaged region, a skipped record, a bad digest or
+        an unreadable file. The rest was ingested; the exit status tells cron to look."""
+        return any(o.read_error or o.skipped or o.problems or o.damage for o in self.files)
+
+    @property
+    def exit_status(self) -> int:
+        """0, or :data:`DAMAGE_EXIT_STATUS` when damage was found."""
+        return DAMAGE_EXIT_STATUS if self.damage_found else 0
+
     def skip_reasons(self) -> Counter[str]:
-        """Skipped records and unreadable file tails, counted by reason."""
+        """Skipped records, damaged regions and unreadable files, counted by reason."""
         reasons: Counter[str] = Counter(skip.reason for _, skip in self.skipped)
-        reasons.update(f"file damaged: {o.read_error}" for o in self.files if o.read_error)
+        for outcome in self.files:
+            reasons.update(f"damaged region: {region.reason}" for region in outcome.damage)
+            if outcome.read_error and not outcome.damage:
+                reasons[f"file damaged: {outcome.read_error}"] += 1
         return reasons
 
 
@@ -89,142 +120,212 @@ def find_warc_files(paths: Iterable[Path | str]) -> list[Path]:
     return list(found)
 
 
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
 def rebuild(
     paths: Iterable[Path | str],
     db_path: Path | str,
     *,
     workers: int | None = None,
     progress: Progress | None = None,
+    budget: IngestBudget | None = None,
 ) -> RebuildReport:
-    """Ingest every record of every WARC/ARC file under ``paths`` into the archive at ``db_path``.
+    """Ingest every record of every WARC/ARC file under ``paths`` into the archive at ``db_path``,
+    then run the site-wide pass.
 
-    ``workers`` extraction processes (default: one per CPU; 0 extracts in this process).
-    ``progress`` is called with the number of file bytes read since its last call. Never raises
-    for a bad file: each gets its outcome in the report.
+    ``workers`` reading and extraction processes (default: one per CPU; 0 does everything in this
+    process, with no time budget). ``progress`` is called with the number of file bytes read since
+    its last call. ``budget`` bounds each page's extraction (default :class:`IngestBudget`). Never
+    raises for a bad file: each gets its outcome in the report (``report.exit_status``).
     """
     started = time.monotonic()
     files = find_warc_files(paths)
-    workers = (os.cpu_count() or 1) if workers is None else workers
-    # The pool is started before the database is opened: workers never inherit the connection.
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 0 else None
+    workers = default_workers() if workers is None else workers
     report = RebuildReport(workers=workers)
     db = open_archive(db_path)
     try:
-        seen_names: dict[str, Path] = {}
-        for path in files:
-            name = final_filename(path)
-            if name in seen_names:
-                # Rows are keyed by file name and offset: a second file of the same name would
-                # overwrite the first one's rows.
-                outcome = FileOutcome(filename=name)
-                outcome.read_error = f"not read: {seen_names[name]} has the same file name"
-                outcome.read_error_offset = 0
-                report.files.append(outcome)
-                continue
-            seen_names[name] = path
-            report.files.append(_ingest_file(db, path, pool, workers, progress))
-        apply_site_repeats(db)
-        refresh_schedule(db)  # derived from the captures, as live ingest leaves it
+        run = ingest_then_site_pass(
+            db, [(path, 0) for path in files], workers=workers, budget=budget, progress=progress
+        )
+        report.files, report.pages_lost = run.files, run.pages_lost
+        report.site_repeats_changed = run.site_repeats_changed
         report.captures = db.execute("SELECT count(*) FROM captures").fetchone()[0]
         report.articles = db.execute("SELECT count(*) FROM articles WHERE status = 'ok'").fetchone()[0]
     finally:
         db.close()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _extract_in_worker(inputs: ExtractionInputs) -> Extraction:
-    from archive.extract import extract_page
+@dataclass
+class IngestRun:
+    """What :func:`ingest_then_site_pass` did."""
 
-    return extract_page(
-        inputs.payload, inputs.url, content_type=inputs.content_type, capture_date=inputs.capture_date
+    files: list[FileOutcome] = field(default_factory=list)
+    pages_lost: list[PageLost] = field(default_factory=list)
+    site_repeats_changed: int = 0
+
+
+def ingest_then_site_pass(
+    db: Database,
+    files: Iterable[tuple[Path, int]],
+    *,
+    workers: int | None = None,
+    budget: IngestBudget | None = None,
+    progress: Progress | None = None,
+    site_pass: bool = True,
+) -> IngestRun:
+    """Ingest each ``(file, start offset)`` (a record boundary: what the database already holds is
+    not read again), then run the site-wide pass over the whole archive (unless ``site_pass`` is
+    false). The one sequence that ends every way of filling an archive, so they agree.
+    """
+    run = IngestRun()
+    run.files, run.pages_lost = ingest_files(
+        db, files, workers=default_workers() if workers is None else workers, budget=budget, progress=progress
     )
+    if site_pass:
+        run.site_repeats_changed = apply_site_repeats(db)
+        refresh_schedule(db)  # the revisit schedule is derived from the captures too
+    return run
 
 
-def _submit(pool: Executor | None, location: RecordLocation, record: ArcWarcRecord) -> Future | None:
-    """Start extracting a record in a worker if ingest will extract it; None leaves the work to
-    ingest itself (not HTML, an undecodable body, or no pool)."""
-    if pool is None or record.rec_type not in ("response", "resource"):
-        return None
-    try:
-        row = capture_row(location, record)
-        if not is_html_capture(row):
-            return None
-        return pool.submit(_extract_in_worker, extraction_inputs(record, row))
-    except Exception:  # an undecodable body or a broken pool: ingest meets it and records it
-        return None
+def plan_jobs(path: Path, start: int = 0) -> list[JobSpec]:
+    """The byte ranges a file is read in: gzip WARC files larger than :data:`RANGE_BYTES` are split
+    (each range but the first resynchronizes to its first record); other files are read whole."""
+    size = path.stat().st_size
+    filename = final_filename(path)
+    if file_format(path) != "warc.gz" or size - start <= RANGE_BYTES:
+        return [JobSpec(0, str(path), filename, start=start)]
+    bounds = list(range(start, size, RANGE_BYTES))
+    return [
+        JobSpec(
+            0,
+            str(path),
+            filename,
+            start=low,
+            stop=bounds[i + 1] if i + 1 < len(bounds) else None,
+            resync=i > 0,
+        )
+        for i, low in enumerate(bounds)
+    ]
 
 
-def _precomputed(future: Future | None) -> Callable[..., Extraction] | None:
-    """The extractor to give ingest: the worker's result, or None (ingest extracts in-process)
-    when there was no worker job or the worker failed."""
-    if future is None:
-        return None
-    try:
-        extraction = future.result()
-    except Exception:  # a dead worker must not lose the page: extract it here instead
-        return None
-    return lambda *_args, **_kwargs: extraction
-
-
-def _ingest_file(
-    db: Database, path: Path, pool: Executor | None, workers: int, progress: Progress | None
-) -> FileOutcome:
-    outcome = FileOutcome(filename=final_filename(path))
-    window = max(1, workers) * READ_AHEAD_PER_WORKER
-    pending: deque[tuple[RecordLocation, ArcWarcRecord, Future | None]] = deque()
-    done_bytes = 0
-
-    def write_oldest() -> None:
-        nonlocal done_bytes
-        location, record, future = pending.popleft()
-        outcome.add(location, ingest_record(db, location, record, extractor=_precomputed(future)))
-        if progress is not None:
-            end = location.offset + location.length
-            progress(max(0, end - done_bytes))
-            done_bytes = max(done_bytes, end)
-
-    in_batch = 0
-    db.execute("BEGIN")
-    try:
-        for location, record in _records(path, outcome, db):
-            pending.append((location, record, _submit(pool, location, record)))
-            while len(pending) > window:
-                write_oldest()
-                in_batch += 1
-            if in_batch >= BATCH_SIZE:
-                db.execute("COMMIT")
-                db.execute("BEGIN")
-                in_batch = 0
-        while pending:
-            write_oldest()
-        db.execute("COMMIT")
-    except BaseException:
-        db.conn.rollback()
-        raise
+def ingest_files(
+    db: Database,
+    files: Iterable[tuple[Path, int]],
+    *,
+    workers: int,
+    budget: IngestBudget | None = None,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> tuple[list[FileOutcome], list[PageLost]]:
+    """Read ``(file, start offset)`` pairs with ``workers`` processes and store every record in file
+    order, committing every ``batch_size`` records (or :data:`COMMIT_SECONDS`): a run that is
+    killed keeps every batch it committed. Jobs are planned as the workers need them, so memory
+    does not grow with the input. Two files of the same name are refused (rows are keyed by file
+    name and offset)."""
+    files = [(Path(path), start) for path, start in files]
+    run = _FileRun(db, progress)
+    batch = _Batch(db, batch_size)
+    with IngestWorkers(workers if files else 0, budget) as pool:
+        try:
+            planned = run.plan(files)
+            target = max(1, workers) * 4
+            while True:
+                while pool.pending < target and (spec := next(planned, None)) is not None:
+                    pool.submit(spec)
+                if pool.pending == 0:
+                    break
+                for event in pool.next_events():
+                    if run.handle(event):
+                        batch.count()
+            batch.finish()
+        except BaseException:
+            db.conn.rollback()
+            raise
     if progress is not None:
-        progress(max(0, _size(path) - done_bytes))
-    return outcome
+        for path, _start in files:
+            rest = _size(path) - run.done_bytes.get(final_filename(path), 0)
+            if rest > 0:
+                progress(rest)
+    return run.outcomes, run.lost
 
 
-def _records(
-    path: Path, outcome: FileOutcome, db: Database
-) -> Iterator[tuple[RecordLocation, ArcWarcRecord]]:
-    """The file's complete records; damage or an unreadable file is noted in ``outcome`` and in
-    ``ingest_problems`` after everything before it has been yielded."""
-    resume_at = 0
-    try:
-        for location, record in iter_records(path, check_digests=True):
-            resume_at = location.offset + location.length
-            yield location, record
-    except WarcReadError as exc:
-        note_file_damage(db, outcome, exc.offset, exc.reason)
-    except OSError as exc:
-        note_file_damage(db, outcome, resume_at, f"{type(exc).__name__}: {exc}")
-    except Exception as exc:  # warcio trips over some malformed headers: damage, not a crash
-        note_file_damage(db, outcome, resume_at, f"unreadable record: {type(exc).__name__}: {exc}")
+class _FileRun:
+    """Per-file bookkeeping of :func:`ingest_files`: outcomes, damage, progress."""
+
+    def __init__(self, db: Database, progress: Progress | None) -> None:
+        self.db, self.progress = db, progress
+        self.outcomes: list[FileOutcome] = []
+        self.by_name: dict[str, FileOutcome] = {}
+        self.done_bytes: dict[str, int] = {}
+        self.lost: list[PageLost] = []
+
+    def plan(self, files: list[tuple[Path, int]]) -> Iterator[JobSpec]:
+        for path, start in files:
+            outcome = FileOutcome(filename=final_filename(path))
+            self.outcomes.append(outcome)
+            if outcome.filename in self.by_name:
+                outcome.read_error = "not read: another file of the same name is in the rebuild"
+                outcome.read_error_offset = 0
+                continue
+            self.by_name[outcome.filename] = outcome
+            self.done_bytes[outcome.filename] = start
+            try:
+                jobs = plan_jobs(path, start)
+            except OSError as exc:
+                note_file_damage(self.db, outcome, start, f"{type(exc).__name__}: {exc}")
+                continue
+            forget_damage(self.db, outcome.filename, start)
+            yield from jobs
+
+    def handle(self, event: PreparedRecord | Damage | JobDone | PageLost) -> bool:
+        """Store one event; True when it was a record or a damaged region (it counts in a batch)."""
+        if isinstance(event, PageLost):
+            self.lost.append(event)
+            return False
+        if isinstance(event, JobDone):
+            if event.failure:
+                note_file_damage(self.db, self.by_name[event.spec.filename], event.spec.start, event.failure)
+            return False
+        outcome = self.by_name[_filename(event)]
+        if isinstance(event, Damage):
+            note_damage(self.db, outcome, event)
+            end = event.end
+        else:
+            outcome.add(event.location, store_prepared(self.db, event))
+            end = event.location.offset + event.location.length
+        if self.progress is not None and end > self.done_bytes[outcome.filename]:
+            self.progress(end - self.done_bytes[outcome.filename])
+            self.done_bytes[outcome.filename] = end
+        return True
+
+
+def _filename(item: PreparedRecord | Damage) -> str:
+    return item.filename if isinstance(item, Damage) else item.location.filename
+
+
+class _Batch:
+    """Commit every ``size`` records or every :data:`COMMIT_SECONDS`, whichever comes first."""
+
+    def __init__(self, db: Database, size: int) -> None:
+        self.db, self.size = db, size
+        if db.conn.in_transaction:
+            db.conn.commit()
+        db.execute("BEGIN")
+        self.records, self.since = 0, time.monotonic()
+
+    def count(self) -> None:
+        self.records += 1
+        if self.records >= self.size or time.monotonic() - self.since > COMMIT_SECONDS:
+            self.db.execute("COMMIT")
+            self.db.execute("BEGIN")
+            self.records, self.since = 0, time.monotonic()
+
+    def finish(self) -> None:
+        self.db.execute("COMMIT")
 
 
 def _size(path: Path) -> int:

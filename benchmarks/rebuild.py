@@ -1,20 +1,30 @@
-"""Rebuilding the archive from WARC files: one extraction worker against two, and whether it streams.
+"""Rebuilding the archive from WARC files: one worker against two, against plain trafilatura, and
+whether it streams.
 
-    python -m benchmarks.rebuild [--repetitions N] [--quick] [--crawls K] [--warc-dir DIR]
+    python -m benchmarks.rebuild [--repetitions N] [--quick] [--crawls K] [--copies C] [--warc-dir DIR]
+                                 [--only foreign|crawls]
 
-The input is the WARC files of K independent archival crawls of the site model (slow page off; each
-crawl a fresh collection, so its records are new ones and a rebuild ingests and extracts every one:
-copies of one file would not do, ingest skips a record it already holds). ``--warc-dir`` rebuilds
-existing files instead. Every rebuild runs in a fresh interpreter into a fresh database; the worker
-counts take turns in rotated order; ``workers=1`` is the baseline.
+Two inputs, each rebuilt in a fresh interpreter into a fresh database, the systems taking turns in
+rotated order:
 
-Streaming: one crawl's files and all K crawls' files are rebuilt with one worker. A rebuild that
-streams has the same peak memory for both; one that held its input would grow K-fold.
+- ``foreign``: pages outside the site profile, the labelled Chinese pages of the eval folder
+  (``chinese/cases.jsonl``, 99 news and government pages), written C times under distinct URLs as
+  response records (with their requests) into rotating WARC files. Systems: ``workers=1``,
+  ``workers=2`` and the baseline ``trafilatura``: one process that reads the same files with warcio
+  and runs plain ``trafilatura.extract`` (deduplication off) on every HTML response, as a bare
+  script would. Figure: HTML pages per second.
+- ``crawls``: the WARC files of K independent archival crawls of the site model (slow page off; each
+  crawl a fresh collection, so a rebuild ingests and extracts every record: copies of one file would
+  not do, ingest skips a record it already holds). ``workers=0, 1, 2``; ``workers=1`` is the
+  baseline. Then streaming: one crawl's files and all K crawls' files are rebuilt with one worker; a
+  rebuild that streams has the same peak memory for both. ``--warc-dir`` rebuilds existing files
+  instead (worker comparison only).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import shutil
 import statistics
@@ -36,6 +46,7 @@ from benchmarks.common import (
 # 0 extracts in the main process with no pool: it shows what starting the pool costs.
 WORKER_COUNTS = (0, 1, 2)
 BASELINE = 1
+FOREIGN_SYSTEMS = ("trafilatura", "workers=1", "workers=2")
 
 
 def rebuild_child(warc_dir: Path, db_path: Path, workers: int) -> dict[str, Any]:
@@ -49,11 +60,21 @@ def rebuild_child(warc_dir: Path, db_path: Path, workers: int) -> dict[str, Any]
         "records": report.records,
         "captures": report.captures,
         "articles": report.articles,
+        "pages": sum(outcome.actions["article"] for outcome in report.files),
+        "pages_over_budget": len(report.pages_lost),
         "damaged_files": problems,
         "main_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         # The pool is shut down (workers reaped) before rebuild() returns.
         "workers_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        # Where the CPU went: a main process with a small share leaves the workers free to scale.
+        "main_cpu_seconds": _cpu(resource.RUSAGE_SELF),
+        "workers_cpu_seconds": _cpu(resource.RUSAGE_CHILDREN),
     }
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def crawl_warcs(workdir: Path, crawls: int) -> tuple[Path, Path]:
@@ -156,6 +177,146 @@ def report_streaming(small_dir: Path, small: list[ChildRun], large_dir: Path, la
     )
 
 
+def trafilatura_child(warc_dir: Path) -> dict[str, Any]:
+    """The baseline: read the same files with warcio, plain trafilatura on every HTML response."""
+    import time
+
+    import trafilatura
+    from warcio.archiveiterator import ArchiveIterator
+
+    started = time.perf_counter()
+    pages = 0
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                if not (record.http_headers.get_header("Content-Type") or "").startswith("text/html"):
+                    continue
+                body = record.content_stream().read()
+                trafilatura.extract(
+                    body, url=record.rec_headers.get_header("WARC-Target-URI"), deduplicate=False
+                )
+                pages += 1
+    return {
+        "seconds": time.perf_counter() - started,
+        "pages": pages,
+        "main_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def foreign_warcs(workdir: Path, copies: int) -> Path:
+    """The eval folder's Chinese pages, ``copies`` times under distinct URLs, as a crawl writes them."""
+    from archive.extract.evaluate import default_eval_dir, read_page
+    from archive.warc.records import (
+        HttpRequestData,
+        HttpResponseData,
+        build_request_record,
+        build_response_record,
+        new_record_id,
+    )
+    from archive.warc.writer import RotatingWarcWriter
+
+    eval_dir = default_eval_dir()
+    cases = [
+        json.loads(line)
+        for line in (eval_dir / "chinese" / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    bodies = [read_page(eval_dir, case["html"]) for case in cases]
+    directory = workdir / "foreign"
+    date = "2026-01-01T00:00:00Z"
+    with RotatingWarcWriter(
+        directory,
+        prefix="foreign",
+        warcinfo_fields={"run-id": "bench"},
+        hostname="bench",
+        max_file_size=50_000_000,
+    ) as writer:
+        for copy in range(copies):
+            for index, body in enumerate(bodies):
+                url = f"http://foreign-{index % 7}.example/{copy}/page-{index}.html"
+                request_id = new_record_id()
+                request = build_request_record(
+                    HttpRequestData("GET", url), warc_date=date, record_id=request_id
+                )
+                headers = [("Content-Type", "text/html")]  # the pages' own charsets, as they declare them
+                response = build_response_record(
+                    HttpResponseData(url, 200, "OK", headers, body), warc_date=date, concurrent_to=request_id
+                )
+                writer.write_many([request, response])
+    return directory
+
+
+def measure_foreign(workdir: Path, warc_dir: Path, repetitions: int) -> dict[str, list[ChildRun]]:
+    """trafilatura, one worker and two workers, once per repetition each, in rotated order."""
+    runs: dict[str, list[ChildRun]] = {name: [] for name in FOREIGN_SYSTEMS}
+    names = list(FOREIGN_SYSTEMS)
+    for rep in range(repetitions):
+        shift = rep % len(names)
+        for name in names[shift:] + names[:shift]:
+            if name == "trafilatura":
+                run = run_child(
+                    "benchmarks.rebuild",
+                    ["--trafilatura-child", "--warc-dir", str(warc_dir)],
+                    workdir,
+                    f"t-{rep}",
+                )
+            else:
+                run = rebuild_once(workdir, warc_dir, int(name.split("=")[1]), f"f{name[-1]}-{rep}")
+            runs[name].append(run)
+            print(
+                f"  rep {rep + 1}/{repetitions} {name:<12} {run.result['seconds']:6.2f} s  "
+                f"{_pages_per_second(run):6.1f} pages/s",
+                flush=True,
+            )
+    return runs
+
+
+def _pages_per_second(run: ChildRun) -> float:
+    return run.result["pages"] / run.result["seconds"]
+
+
+def report_foreign(warc_dir: Path, runs: dict[str, list[ChildRun]]) -> None:
+    first = runs["workers=1"][0].result
+    print(
+        table_header(
+            f"Pages outside the site profile: {first['pages']} HTML pages, {_warc_mb(warc_dir):.1f} MB of WARC "
+            "(eval chinese pages), each run a fresh process"
+        )
+    )
+    for name, measured in runs.items():
+        print(row(f"{name}: time", [r.result["seconds"] for r in measured], "s", 2))
+        print(row(f"{name}: pages/s", [_pages_per_second(r) for r in measured], "/s", 2))
+        print(row(f"{name}: CPU, all processes", [r.cpu_seconds for r in measured], "s", 2))
+        print(
+            row(
+                f"{name}: CPU per page", [r.cpu_seconds / r.result["pages"] * 1000 for r in measured], "ms", 1
+            )
+        )
+        if name != "trafilatura":
+            share = [r.result["main_cpu_seconds"] / r.cpu_seconds * 100 for r in measured]
+            print(row(f"{name}: main process's share of the CPU", share, "%", 1))
+        print(row(f"{name}: peak RSS, main process", [r.result["main_rss_mib"] for r in measured], "MiB", 1))
+    lost = sum(r.result.get("pages_over_budget", 0) for measured in runs.values() for r in measured)
+    if lost:
+        print(f"note: {lost} pages ran over their time budget (stored as timeout): the machine was loaded")
+    speed = {name: [_pages_per_second(r) for r in measured] for name, measured in runs.items()}
+    for name, base in (
+        ("workers=2", "trafilatura"),
+        ("workers=1", "trafilatura"),
+        ("workers=2", "workers=1"),
+    ):
+        print(
+            row(
+                f"{name} / {base} (pages/s)",
+                paired_ratios(speed[name], speed[base]),
+                f"x (median ratio {ratio(speed[name], speed[base]):.2f})",
+                2,
+            )
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -173,10 +334,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--warc-dir", type=Path, default=None, help="rebuild these WARC files instead (no streaming test)"
     )
+    parser.add_argument(
+        "--copies", type=int, default=None, help="copies of the eval pages (default 4; 1 with --quick)"
+    )
+    parser.add_argument("--only", choices=("foreign", "crawls"), help="one of the two inputs")
+    parser.add_argument("--trafilatura-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.trafilatura_child:
+        write_result(args.result, trafilatura_child(args.warc_dir))
+        return 0
     if args.child is not None:
         write_result(args.result, rebuild_child(args.warc_dir, args.db, args.child))
         return 0
@@ -188,6 +357,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.warc_dir is not None:
             report(args.warc_dir, measure_workers(workdir, args.warc_dir, repetitions))
             return 0
+        if args.only != "crawls":
+            copies = args.copies or (1 if args.quick else 4)
+            print(f"eval chinese pages x {copies} as WARC files (pages outside the site profile)", flush=True)
+            foreign = foreign_warcs(workdir, copies)
+            print(f"{repetitions} repetitions of {', '.join(FOREIGN_SYSTEMS)}", flush=True)
+            report_foreign(foreign, measure_foreign(workdir, foreign, repetitions))
+            if args.only == "foreign":
+                return 0
         print(f"{crawls} archival crawls of the site model (slow page off) to rebuild", flush=True)
         one_crawl, every_crawl = crawl_warcs(workdir, crawls)
         print(f"{repetitions} repetitions of workers={WORKER_COUNTS} over all {crawls} crawls", flush=True)

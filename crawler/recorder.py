@@ -1,8 +1,10 @@
 """The archive recorder: every fetch into WARC files, and each record into the SQLite archive as it lands.
 
 It listens to ``response_downloaded``, which fires for robots.txt, every redirect hop, retries and error
-responses alike, before any middleware has decoded the body. The record just written is read back from
-disk and handed to the same ingest function a rebuild uses, so the live database and a rebuilt one agree.
+responses alike, before any middleware has decoded the body. The record just written is handed to
+:class:`archive.live_ingest.LiveIngest`: a worker process reads it back from disk and prepares its rows
+as a rebuild does (extraction on a per-page clock), and its rows are stored here in batches, so the
+crawl does not wait for extraction and the live database and a rebuilt one agree.
 """
 
 from __future__ import annotations
@@ -20,16 +22,16 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 from warcio.recordloader import ArcWarcRecord
 
 from archive.collection import CollectionLock, database_path, prepare_collection, warc_directory
-from archive.db.ingest import ingest_record, ingest_warc_file
 from archive.db.prior_captures import PriorCapture
-from archive.db.revisits import refresh_schedule
 from archive.db.schema import open_archive
-from archive.db.site_pass import apply_site_repeats
+from archive.ingest_workers import DEFAULT_EXTRACTOR, DEFAULT_PAGE_SECONDS, IngestBudget
+from archive.live_ingest import LiveIngest
+from archive.rebuild import ingest_then_site_pass
 from archive.warc.digests import payload_digest
-from archive.warc.reader import read_record_at, resolve_warc_path
 from archive.warc.records import (
     build_metadata_record,
     build_request_record,
@@ -42,9 +44,10 @@ from archive.warc.writer import RecordLocation, RotatingWarcWriter
 from crawler.crawl_context import crawl_warcinfo_fields, run_stats_uri
 from crawler.http_capture import request_data, response_data, truncation_reason
 from crawler.incremental import PRIOR_META_KEY
-from crawler.revisits import policy_from_settings
 
 logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.5  # how often finished records are stored while no new response arrives
 
 
 class ArchiveRecorder:
@@ -65,6 +68,8 @@ class ArchiveRecorder:
         self.started = datetime.now(UTC)
         self.writer: RotatingWarcWriter | None = None
         self.db = None
+        self.live: LiveIngest | None = None
+        self._poller: task.LoopingCall | None = None
         self.failed = False
         self._files_ingested: set[str] = set()
         # One crawl per collection; a second one fails here, before it has written anything.
@@ -73,6 +78,8 @@ class ArchiveRecorder:
         prepared = prepare_collection(self.collection)
         crawler.stats.set_value("archive/recovered_files", len(prepared.recovered_files))
         crawler.stats.set_value("archive/caught_up_files", len(prepared.caught_up_files))
+        # Damaged stretches in the files caught up: the command line exits with the damage status.
+        crawler.stats.set_value("archive/damaged_regions", len(prepared.damage))
         if prepared.recovered_files:
             logger.warning(
                 "Recovered WARC files left open by an interrupted crawl: %s (cut: %s)",
@@ -98,6 +105,7 @@ class ArchiveRecorder:
             collection=self.collection.name,
             site=getattr(spider, "site", None),
         )
+        fsync = self.crawler.settings.getbool("WARC_FSYNC", True)
         self.writer = RotatingWarcWriter(
             self.warc_dir,
             prefix=self.crawler.settings.get("WARC_PREFIX"),
@@ -105,11 +113,21 @@ class ArchiveRecorder:
             warcinfo_fields=fields,
             hostname=socket.gethostname(),
             # On disk before the database points at it: after a power cut the WARC file, the truth, is
-            # never behind the rows made from it.
-            fsync=self.crawler.settings.getbool("WARC_FSYNC", True),
+            # never behind the rows made from it. With live ingest that is one fsync before each batch
+            # of rows is committed (LiveIngest's before_commit) rather than one per record.
+            fsync=fsync and not self.ingest_enabled,
         )
         if self.ingest_enabled:
             self.db = open_archive(self.db_path)
+            self.live = LiveIngest(
+                self.db,
+                self.warc_dir,
+                workers=self._ingest_workers(),
+                budget=self._budget(),
+                before_commit=self.writer.sync if fsync else None,
+            )
+            self._poller = task.LoopingCall(self._store_ingested)
+            self._poller.start(POLL_SECONDS, now=False)
         logger.info("Archiving run %s into %s", self.run_id, self.collection)
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
@@ -178,6 +196,10 @@ class ArchiveRecorder:
         if self.writer is None:
             self.lock.release()
             return
+        if self.live is not None:
+            # Every record of the crawl stored before the run's statistics are written down.
+            self._count(self.live.flush())
+            self._count_failures()
         stats = _json_safe(self.stats.get_stats())
         body = {
             "run_id": self.run_id,
@@ -196,43 +218,68 @@ class ArchiveRecorder:
         locations = self.writer.write_many([record])
         self._ingest(locations)
         self.writer.close()
-        if self.db is not None:
-            if self.stats.get_value("ingest/errors"):
-                # A record whose live ingest failed is still in the WARC file: ingest this run's files again
-                # (idempotent), so the database does not stay behind until the next rebuild.
-                for path in self.writer.files_written:
-                    ingest_warc_file(self.db, path)
-            self.stats.set_value("ingest/site_repeats_changed", apply_site_repeats(self.db))
-            refresh_schedule(self.db, policy_from_settings(self.crawler.settings))
+        if self.db is not None and self.live is not None:
+            if self._poller is not None and self._poller.running:
+                self._poller.stop()
+            self._count(self.live.close())
+            self._count_failures()
+            # A record whose live ingest failed is still in the WARC file: ingest this run's files again
+            # (idempotent), so the database does not stay behind until the next rebuild.
+            again = [(path, 0) for path in self.writer.files_written] if self.live.failures else []
+            run = ingest_then_site_pass(self.db, again, workers=self._ingest_workers(), budget=self._budget())
+            self.stats.set_value("ingest/site_repeats_changed", run.site_repeats_changed)
             self.db.close()
         self.lock.release()
         logger.info("Closed WARC files: %s", ", ".join(p.name for p in self.writer.files_written))
 
     def _ingest(self, locations: list[RecordLocation]) -> None:
-        """Read each record back from disk and ingest it: the same path as a rebuild.
+        """Queue each record for ingest: read back from disk by a worker, the same path as a rebuild.
 
         The writer opens each file with its own warcinfo record; that record is ingested before the first
         record of the file, so the live database holds the crawl context a rebuild would find.
         """
-        if self.db is None:
+        if self.live is None:
             return
+        queued: list[RecordLocation] = []
         for location in locations:
             if location.filename not in self._files_ingested:
                 # The warcinfo fills the file up to the first record the recorder wrote.
                 self._files_ingested.add(location.filename)
-                self._ingest_one(RecordLocation(location.filename, 0, location.offset))
-            self._ingest_one(location)
+                queued.append(RecordLocation(location.filename, 0, location.offset))
+            queued.append(location)
+        self.live.submit(queued)
+        self._store_ingested()
 
-    def _ingest_one(self, location: RecordLocation) -> None:
-        path = resolve_warc_path(self.warc_dir, location.filename)
-        try:
-            record = read_record_at(path, location.offset)
-            outcome = ingest_record(self.db, location, record)
-        except Exception:  # the WARC file is safe; the database can be rebuilt from it
-            logger.exception("Ingest failed for %s at %d", location.filename, location.offset)
-            self.stats.inc_value("ingest/errors")
+    def _store_ingested(self) -> None:
+        """Store what the ingest worker has finished (also called on a timer between responses)."""
+        if self.live is None:
             return
-        self.stats.inc_value(f"ingest/{getattr(outcome, 'action', 'records')}")
+        try:
+            self._count(self.live.poll())
+            self._count_failures()
+        except Exception as exc:  # the WARC files are safe; the database can be rebuilt from them
+            logger.exception("Live ingest failed; the WARC files keep every record")
+            self.live.failures.append(f"{type(exc).__name__}: {exc}")
+            self._count_failures()
+
+    def _count(self, outcomes: list) -> None:
+        for outcome in outcomes:
+            self.stats.inc_value(f"ingest/{outcome.action}")
+
+    def _count_failures(self) -> None:
+        assert self.live is not None
+        self.stats.set_value("ingest/errors", len(self.live.failures))
+        self.stats.set_value("ingest/pages_over_budget", len(self.live.pages_lost))
+
+    def _ingest_workers(self) -> int:
+        return self.crawler.settings.getint("ARCHIVE_INGEST_WORKERS", 1)
+
+    def _budget(self) -> IngestBudget:
+        settings = self.crawler.settings
+        return IngestBudget(
+            page_seconds=settings.getfloat("ARCHIVE_PAGE_SECONDS", DEFAULT_PAGE_SECONDS),
+            extractor=settings.get("ARCHIVE_EXTRACTOR") or DEFAULT_EXTRACTOR,
+        )
 
 
 _CONTENT_SETTINGS = (

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from archive.db.article_rows import write_extraction
 from archive.db.schema import open_archive
-from archive.db.site_pass import apply_site_repeats
+from archive.db.site_pass import apply_site_repeats, reextract_site
 from archive.extract.result import BoilerplateBlock, Extraction
-from archive.extract.site_repeats import KIND, reextract_site, remove_site_repeats, repeated_lines
+from archive.extract.site_repeats import KIND, remove_site_repeats, repeated_lines
 from tests.test_db_warcs import FTS_ROWS
 
 NOTICE = "本站所载文章仅代表作者观点，转载请注明出处。"

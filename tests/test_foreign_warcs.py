@@ -35,6 +35,13 @@ class Expect:
     damaged_at: int | None = None
     digest_problems: int = 0
     ok_articles: int = 0
+    damaged_regions: int | None = None  # default: one when damaged_at is set
+
+    @property
+    def regions(self) -> int:
+        if self.damaged_regions is not None:
+            return self.damaged_regions
+        return int(self.damaged_at is not None)
 
 
 EXPECTED = {
@@ -48,9 +55,11 @@ EXPECTED = {
     "warcio/example-resource.warc.gz": Expect(3, {"resource": 1}, ok_articles=1),
     "warcio/example-space-in-target-uri.warc.gz": Expect(2, {"resource": 1}),
     "warcio/example-space-in-url.arc": Expect(1, damaged_at=151),
-    "warcio/example-trunc.warc": Expect(4, {"response": 1}, digest_problems=1),
+    # Its response's Content-Length is 6 bytes short: those 6 bytes belong to no record.
+    "warcio/example-trunc.warc": Expect(4, {"response": 1}, damaged_at=2560, digest_problems=1),
     "warcio/example-wget-bad-target-uri.warc.gz": Expect(6, {"response": 1, "resource": 2}, ok_articles=1),
-    "warcio/example-wrong-chunks.warc.gz": Expect(0, damaged_at=0),
+    # Three gzip members, none a whole record: each is skipped as its own damaged region.
+    "warcio/example-wrong-chunks.warc.gz": Expect(0, damaged_at=0, damaged_regions=3),
     "warcio/example.arc": Expect(2, {"response": 1}, ok_articles=1),
     "warcio/example.arc.gz": Expect(2, {"response": 1}, ok_articles=1),
     "warcio/example.warc": Expect(6, {"response": 1, "revisit": 1}, ok_articles=1),
@@ -92,7 +101,9 @@ def test_file_rebuilds_as_expected(name: str, rebuilt: dict) -> None:
     types = dict(db.execute("SELECT record_type, count(*) FROM captures GROUP BY 1").fetchall())
     assert types == expect.captures
     problems = db.execute("SELECT warc_offset, problem FROM ingest_problems").fetchall()
-    assert len(problems) == expect.digest_problems + (expect.damaged_at is not None)
+    assert len(problems) == expect.digest_problems + expect.regions
+    assert len(outcome.damage) == expect.regions
+    assert db.execute("SELECT count(*) FROM warc_damage").fetchone()[0] == expect.regions
     assert sum(p.startswith("digest mismatch") for _, p in problems) == expect.digest_problems
     ok = db.execute("SELECT count(*) FROM articles WHERE status = 'ok'").fetchone()[0]
     assert ok == expect.ok_articles

@@ -31,13 +31,18 @@ def block_id(text: str) -> str:
 
 
 def write_extraction(
-    db: Database, capture_id: str, extraction: Extraction, *, raw_extraction: str | None = None
+    db: Database,
+    capture_id: str,
+    extraction: Extraction,
+    *,
+    raw_extraction: str | None = None,
+    search_shadows: tuple[str, str] | None = None,
 ) -> None:
     """Upsert the article row and replace its images, links and boilerplate occurrences.
 
     Ingest stores the extractor's result as it is (``raw_extraction`` NULL); the site-wide pass
     (:mod:`archive.db.site_pass`) stores its cleaned result with the JSON it needs to start again from
-    the extractor's.
+    the extractor's. ``search_shadows`` are the indexed forms of title and text if already computed.
     """
     upsert(
         db,
@@ -80,7 +85,7 @@ def write_extraction(
     for position, block in enumerate(extraction.boilerplate):
         _write_block_occurrence(db, capture_id, position, block)
     if extraction.status == "ok" and extraction.text:
-        index_article(db, capture_id, extraction.title, extraction.text)
+        index_article(db, capture_id, extraction.title, extraction.text, shadows=search_shadows)
     else:
         unindex_article(db, capture_id)
 

@@ -1,10 +1,13 @@
 """The one path from a WARC record to database rows.
 
-A live crawl calls :func:`ingest_record` on each record it has just written and read back; a rebuild
-calls the same function for every record of every file (:func:`ingest_warc_file`). Every write is
-an upsert on a natural key taken from the record, and rows that link records to each other
-(response -> request, capture -> crawl run) are filled in from whichever side arrives second, so
-ingesting twice, or in another order, yields the same rows.
+:func:`ingest_record` is two halves: :func:`prepare_record` takes everything from the record without
+the database (rows, digests, extraction, the search index's text), so a worker process can do it, and
+:func:`store_prepared` writes the result. A live crawl and a rebuild both run the first half in worker
+processes (:mod:`archive.ingest_workers`) and the second where the database is, in file order;
+:func:`ingest_warc_file` does both in one process. Every write is an upsert on a natural key taken
+from the record, and rows that link records to each other (response -> request, capture -> crawl run)
+are filled in from whichever side arrives second, so ingesting twice, or in another order, yields the
+same rows.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import datetime
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +38,11 @@ from archive.db.record_rows import (
     warc_header,
     warc_record_row,
 )
+from archive.db.search import search_shadows
 from archive.db.upsert import greatest, least, upsert
 from archive.extract.result import Extraction
-from archive.warc.reader import WarcReadError, final_filename, iter_records, record_http_payload
+from archive.warc.framing import Damage
+from archive.warc.reader import final_filename, record_http_payload, scan_records
 from archive.warc.writer import RecordLocation
 
 PageExtractor = Callable[..., Extraction]
@@ -69,8 +74,9 @@ class SkippedRecord:
 
 @dataclass
 class FileOutcome:
-    """Ingest statistics for one WARC file. ``read_error`` is set when the file is damaged: the
-    records before the damage are ingested all the same."""
+    """Ingest statistics for one WARC file. ``damage`` lists the stretches that gave no record (the
+    records around them are ingested all the same); ``read_error`` and ``read_error_offset`` name the
+    first of them, or a file that could not be read at all."""
 
     filename: str
     records: int = 0
@@ -80,12 +86,17 @@ class FileOutcome:
     skipped: list[SkippedRecord] = field(default_factory=list)
     problems: list[SkippedRecord] = field(default_factory=list)
     """Records ingested all the same but flagged in ``ingest_problems`` (bad digests)."""
+    damage: list[Damage] = field(default_factory=list)
     read_error: str | None = None
     read_error_offset: int | None = None
 
     @property
     def ok(self) -> bool:
         return self.read_error is None and not self.skipped
+
+    @property
+    def damaged_bytes(self) -> int:
+        return sum(region.length for region in self.damage)
 
     def add(self, location: RecordLocation, outcome: IngestOutcome) -> None:
         self.records += 1
@@ -99,6 +110,32 @@ class FileOutcome:
         if outcome.article_status:
             self.article_statuses[outcome.article_status] += 1
 
+    def add_damage(self, region: Damage) -> None:
+        self.damage.append(region)
+        if self.read_error is None:
+            self.read_error = region.reason
+            self.read_error_offset = region.start
+
+
+@dataclass
+class PreparedRecord:
+    """Everything ingest takes from one record, computed without the database: the part a worker
+    process can do (reading, digests, rows, extraction, the search index's text). ``store_prepared``
+    writes it. ``action`` is the :class:`IngestOutcome` action it will become (``skipped`` with
+    ``detail`` when the record cannot be turned into rows)."""
+
+    location: RecordLocation
+    record_type: str
+    record_id: str | None
+    url: str | None
+    index_row: dict[str, Any]
+    action: str
+    problem: str | None = None
+    row: dict[str, Any] | None = None
+    extraction: Extraction | None = None
+    search_shadows: tuple[str, str] | None = None
+    detail: str | None = None
+
 
 def ingest_record(
     db: Database,
@@ -110,42 +147,126 @@ def ingest_record(
     """Write the rows one record stands for; never raises for a malformed record.
 
     ``extractor`` defaults to :func:`archive.extract.extract_page`. A record that cannot be turned
-    into rows keeps its entry in ``warc_records`` and gets one in ``ingest_problems``.
+    into rows keeps its entry in ``warc_records`` and gets one in ``ingest_problems``. The same as
+    :func:`store_prepared` of :func:`prepare_record`, which a rebuild runs in two processes.
     """
+    return store_prepared(db, prepare_record(location, record, extractor=extractor))
+
+
+def prepare_record(
+    location: RecordLocation, record: ArcWarcRecord, *, extractor: PageExtractor | None = None
+) -> PreparedRecord:
+    """The database-free half of ingest. Never raises: a record that cannot be read into rows comes
+    back as ``skipped`` with the reason."""
+    record_type = record.rec_type or ""
+    record_id = warc_header(record, "WARC-Record-ID")
+    prepared = PreparedRecord(
+        location=location,
+        record_type=record_type,
+        record_id=record_id,
+        url=None,
+        index_row={},
+        action="skipped",
+    )
+    try:
+        prepared.url = target_uri(record)
+        prepared.index_row = warc_record_row(location, record)
+        if not record_type:
+            raise ValueError("record without WARC-Type")
+        prepared.problem = digest_problem(record)
+        _prepare_rows(prepared, record, extractor)
+    except Exception as exc:  # one bad record must not stop a rebuild: record it and go on
+        prepared.action = "skipped"
+        prepared.detail = f"{type(exc).__name__}: {exc}"
+    return prepared
+
+
+def _prepare_rows(prepared: PreparedRecord, record: ArcWarcRecord, extractor: PageExtractor | None) -> None:
+    kind, record_id, location = prepared.record_type, prepared.record_id, prepared.location
+    if kind in ("warcinfo", "request", "response", "revisit", "resource") and not record_id:
+        raise ValueError(f"{kind} record without WARC-Record-ID")
+    if kind == "warcinfo":
+        prepared.action = "run"
+        prepared.row = _warcinfo_row(location, record)
+    elif kind == "request":
+        prepared.action = "request"
+        prepared.row = request_row(location, record)
+    elif kind in ("response", "revisit", "resource"):
+        row = capture_row(location, record)
+        prepared.row = row
+        prepared.action = "capture"
+        if is_html_capture(row):
+            prepared.action = "article"
+            prepared.extraction = _extract(record, row, extractor)
+            if prepared.extraction.status == "ok" and prepared.extraction.text:
+                prepared.search_shadows = search_shadows(prepared.extraction.title, prepared.extraction.text)
+    elif kind == "metadata" and (prepared.url or "").startswith(RUN_STATS_URI_PREFIX):
+        prepared.action = "run-stats"
+        prepared.row = _run_stats_row(record, prepared.url or "")
+    else:
+        prepared.action = "indexed"
+
+
+def store_prepared(db: Database, prepared: PreparedRecord) -> IngestOutcome:
+    """The database half of ingest: write a :func:`prepare_record` result. Never raises for a bad
+    record (the reason goes to ``ingest_problems``)."""
+    location = prepared.location
     try:
         with db.atomic():
-            upsert(db, "warc_records", warc_record_row(location, record), ["warc_filename", "warc_offset"])
+            upsert(db, "warc_records", prepared.index_row, ["warc_filename", "warc_offset"])
             db.execute(
                 "DELETE FROM ingest_problems WHERE warc_filename = ? AND warc_offset = ?",
                 [location.filename, location.offset],
             )
-            problem = digest_problem(record)
-            if problem:
-                _record_problem(db, location, record, problem)
-            other = _better_copy(db, location, record, problem)
+            if prepared.action == "skipped":
+                _record_problem(db, location, prepared.record_id, prepared.detail or "unreadable record")
+                return _outcome(prepared, "skipped", detail=prepared.detail)
+            if prepared.problem:
+                _record_problem(db, location, prepared.record_id, prepared.problem)
+            other = _better_copy(db, location, prepared.record_id, prepared.problem)
             if other is not None:
-                return IngestOutcome(
-                    record.rec_type,
-                    warc_header(record, "WARC-Record-ID"),
-                    target_uri(record),
+                return _outcome(
+                    prepared,
                     "duplicate",
                     detail=f"the same record is also at {other[0]} offset {other[1]}, which is used",
-                    problem=problem,
                 )
-            return replace(_dispatch(db, location, record, extractor), problem=problem)
+            return _store_rows(db, prepared)
     except Exception as exc:  # one bad record must not stop a rebuild: record it and go on
-        reason = f"{type(exc).__name__}: {exc}"
-        return _skip(db, location, record, reason)
+        return _skip(db, prepared, f"{type(exc).__name__}: {exc}")
+
+
+def _outcome(prepared: PreparedRecord, action: str, **extra: Any) -> IngestOutcome:
+    return IngestOutcome(
+        prepared.record_type, prepared.record_id, prepared.url, action, problem=prepared.problem, **extra
+    )
+
+
+def _store_rows(db: Database, prepared: PreparedRecord) -> IngestOutcome:
+    row = prepared.row
+    assert row is not None or prepared.action == "indexed"
+    if prepared.action == "run":
+        _store_warcinfo(db, row)
+    elif prepared.action == "request":
+        _store_request(db, row)
+    elif prepared.action in ("capture", "article"):
+        _store_capture(db, row)
+        if prepared.extraction is not None:
+            write_extraction(
+                db, row["record_id"], prepared.extraction, search_shadows=prepared.search_shadows
+            )
+            return _outcome(prepared, "article", article_status=prepared.extraction.status)
+    elif prepared.action == "run-stats":
+        _store_run_stats(db, row)
+    return _outcome(prepared, prepared.action)
 
 
 def _better_copy(
-    db: Database, location: RecordLocation, record: ArcWarcRecord, problem: str | None
+    db: Database, location: RecordLocation, record_id: str | None, problem: str | None
 ) -> tuple[str, int] | None:
     """Another copy of this record (same WARC-Record-ID, e.g. a file and its recompressed twin, or
     a truncated copy) that should give the rows instead: one without an ingest problem, then the
     smallest (file name, offset). A fixed rule, so the rows do not depend on which copy came last.
     """
-    record_id = warc_header(record, "WARC-Record-ID")
     if not record_id:
         return None
     mine = (problem is not None, location.filename, location.offset)
@@ -164,53 +285,40 @@ def _better_copy(
 
 
 def digest_problem(record: ArcWarcRecord) -> str | None:
-    """warcio's verdict on the record's digests, when it was read with ``check_digests`` (a rebuild
-    does; the live crawl reads back what it has just written and does not)."""
+    """The reader's verdict on the record's digests, when it was read with ``check_digests`` (a
+    rebuild does; the live crawl reads back what it has just written and does not). A malformed
+    digest counts as a mismatch."""
     checker = getattr(record, "digest_checker", None)
     if checker is None or checker.passed is not False:
         return None
     return "digest mismatch: " + "; ".join(checker.problems)
 
 
-def _record_problem(db: Database, location: RecordLocation, record: ArcWarcRecord, problem: str) -> None:
+def _record_problem(db: Database, location: RecordLocation, record_id: str | None, problem: str) -> None:
     upsert(
         db,
         "ingest_problems",
         {
             "warc_filename": location.filename,
             "warc_offset": location.offset,
-            "record_id": warc_header(record, "WARC-Record-ID"),
+            "record_id": record_id,
             "problem": problem,
         },
         ["warc_filename", "warc_offset"],
     )
 
 
-def _skip(db: Database, location: RecordLocation, record: ArcWarcRecord, reason: str) -> IngestOutcome:
-    with db.atomic():
-        upsert(db, "warc_records", warc_record_row(location, record), ["warc_filename", "warc_offset"])
-        _record_problem(db, location, record, reason)
-    return IngestOutcome(
-        record.rec_type, warc_header(record, "WARC-Record-ID"), target_uri(record), "skipped", detail=reason
-    )
-
-
-def _dispatch(
-    db: Database, location: RecordLocation, record: ArcWarcRecord, extractor: PageExtractor | None
-) -> IngestOutcome:
-    record_id = warc_header(record, "WARC-Record-ID")
-    kind = record.rec_type
-    if kind in ("warcinfo", "request", "response", "revisit", "resource") and not record_id:
-        raise ValueError(f"{kind} record without WARC-Record-ID")
-    if kind == "warcinfo":
-        return _ingest_warcinfo(db, location, record)
-    if kind == "request":
-        return _ingest_request(db, location, record)
-    if kind in ("response", "revisit", "resource"):
-        return _ingest_capture(db, location, record, extractor)
-    if kind == "metadata" and (target_uri(record) or "").startswith(RUN_STATS_URI_PREFIX):
-        return _ingest_run_stats(db, record)
-    return IngestOutcome(kind, record_id, target_uri(record), "indexed")
+def _skip(db: Database, prepared: PreparedRecord, reason: str) -> IngestOutcome:
+    """Keep the record's index entry and its problem; if even that cannot be written, the outcome
+    still says so (the WARC record is intact, and the run goes on)."""
+    try:
+        with db.atomic():
+            if prepared.index_row.get("record_type"):
+                upsert(db, "warc_records", prepared.index_row, ["warc_filename", "warc_offset"])
+            _record_problem(db, prepared.location, prepared.record_id, reason)
+    except Exception as exc:  # the database refuses even the problem row: report it, lose nothing else
+        reason = f"{reason}; not recorded: {type(exc).__name__}: {exc}"
+    return _outcome(prepared, "skipped", detail=reason)
 
 
 def _run_id_of(db: Database, warcinfo_id: str | None) -> str | None:
@@ -220,16 +328,16 @@ def _run_id_of(db: Database, warcinfo_id: str | None) -> str | None:
     return row[0] if row else None
 
 
-def _ingest_warcinfo(db: Database, location: RecordLocation, record: ArcWarcRecord) -> IngestOutcome:
-    record_id = warc_header(record, "WARC-Record-ID")
+_RUN_COLUMNS = ("spider", "seeds", "settings", "software", "hostname")
+
+
+def _warcinfo_row(location: RecordLocation, record: ArcWarcRecord) -> dict[str, Any]:
     fields = parse_warc_fields(record.content_stream().read())
-    run_id = first(fields.get("run-id"))
-    warc_date = warc_header(record, "WARC-Date")
-    info = {
-        "record_id": record_id,
-        "run_id": run_id,
+    return {
+        "record_id": warc_header(record, "WARC-Record-ID"),
+        "run_id": first(fields.get("run-id")),
         "warc_filename": location.filename,
-        "warc_date": warc_date,
+        "warc_date": warc_header(record, "WARC-Date"),
         "software": first(fields.get("software")),
         "format": first(fields.get("format")),
         "hostname": first(fields.get("hostname")),
@@ -238,38 +346,35 @@ def _ingest_warcinfo(db: Database, location: RecordLocation, record: ArcWarcReco
         "settings": json_field(fields.get("settings")),
         "fields": canonical_json(fields),
     }
+
+
+def _store_warcinfo(db: Database, info: dict[str, Any]) -> None:
     upsert(db, "warcinfo", info, ["record_id"])
+    run_id = info["run_id"]
     if run_id:
-        run_columns = ("spider", "seeds", "settings", "software", "hostname")
         upsert(
             db,
             "crawl_runs",
-            {"run_id": run_id, **{c: info[c] for c in run_columns}, "first_warcinfo_at": warc_date},
+            {"run_id": run_id, **{c: info[c] for c in _RUN_COLUMNS}, "first_warcinfo_at": info["warc_date"]},
             ["run_id"],
-            merge={c: least("crawl_runs", c) for c in (*run_columns, "first_warcinfo_at")},
+            merge={c: least("crawl_runs", c) for c in (*_RUN_COLUMNS, "first_warcinfo_at")},
         )
     for table in ("captures", "requests"):
-        db.execute(f"UPDATE {table} SET run_id = ? WHERE warcinfo_id = ?", [run_id, record_id])
-    return IngestOutcome("warcinfo", record_id, None, "run")
+        db.execute(f"UPDATE {table} SET run_id = ? WHERE warcinfo_id = ?", [run_id, info["record_id"]])
 
 
-def _ingest_request(db: Database, location: RecordLocation, record: ArcWarcRecord) -> IngestOutcome:
-    row = request_row(location, record)
-    row["run_id"] = _run_id_of(db, row["warcinfo_id"])
+def _store_request(db: Database, row: dict[str, Any]) -> None:
+    row = {**row, "run_id": _run_id_of(db, row["warcinfo_id"])}
     upsert(db, "requests", row, ["record_id"])
     if row["concurrent_to"]:
         db.execute(
             "UPDATE captures SET request_record_id = ? WHERE record_id = ? AND request_record_id IS NULL",
             [row["record_id"], row["concurrent_to"]],
         )
-    return IngestOutcome("request", row["record_id"], row["url"], "request")
 
 
-def _ingest_capture(
-    db: Database, location: RecordLocation, record: ArcWarcRecord, extractor: PageExtractor | None
-) -> IngestOutcome:
-    row = capture_row(location, record)
-    row["run_id"] = _run_id_of(db, row["warcinfo_id"])
+def _store_capture(db: Database, row: dict[str, Any]) -> None:
+    row = {**row, "run_id": _run_id_of(db, row["warcinfo_id"])}
     if not row["request_record_id"]:
         found = db.execute(
             "SELECT min(record_id) FROM requests WHERE concurrent_to = ?", [row["record_id"]]
@@ -278,13 +383,6 @@ def _ingest_capture(
     upsert(db, "captures", row, ["record_id"])
     if row["payload_digest"]:
         _resolve_revisits(db, row["payload_digest"])
-    if not is_html_capture(row):
-        return IngestOutcome(row["record_type"], row["record_id"], row["url"], "capture")
-    extraction = _extract(record, row, extractor)
-    write_extraction(db, row["record_id"], extraction)
-    return IngestOutcome(
-        row["record_type"], row["record_id"], row["url"], "article", article_status=extraction.status
-    )
 
 
 # The original of a revisit without a WARC-Refers-To header: a response or resource with the same payload
@@ -371,22 +469,24 @@ def _capture_date(warc_date: str | None) -> datetime.date | None:
         return None
 
 
-def _ingest_run_stats(db: Database, record: ArcWarcRecord) -> IngestOutcome:
-    uri = target_uri(record) or ""
-    run_id = uri.removeprefix(RUN_STATS_URI_PREFIX)
+def _run_stats_row(record: ArcWarcRecord, uri: str) -> dict[str, Any]:
     stats = json.loads(record.content_stream().read().decode("utf-8"))
     if not isinstance(stats, dict):
         raise ValueError("run stats are not a JSON object")
+    return {
+        "run_id": uri.removeprefix(RUN_STATS_URI_PREFIX),
+        "started": _text_or_none(stats.get("started")),
+        "finished": _text_or_none(stats.get("finished")),
+        "stats": canonical_json(stats),
+    }
+
+
+def _store_run_stats(db: Database, row: dict[str, Any]) -> None:
     newer = "crawl_runs.finished IS NULL OR excluded.finished >= crawl_runs.finished"
     upsert(
         db,
         "crawl_runs",
-        {
-            "run_id": run_id,
-            "started": _text_or_none(stats.get("started")),
-            "finished": _text_or_none(stats.get("finished")),
-            "stats": canonical_json(stats),
-        },
+        row,
         ["run_id"],
         merge={
             "started": least("crawl_runs", "started"),
@@ -394,7 +494,6 @@ def _ingest_run_stats(db: Database, record: ArcWarcRecord) -> IngestOutcome:
             "stats": f"CASE WHEN {newer} THEN excluded.stats ELSE crawl_runs.stats END",
         },
     )
-    return IngestOutcome("metadata", warc_header(record, "WARC-Record-ID"), uri, "run-stats")
 
 
 def _text_or_none(value: object) -> str | None:
@@ -402,39 +501,88 @@ def _text_or_none(value: object) -> str | None:
 
 
 def ingest_warc_file(
-    db: Database, path: Path | str, *, extractor: PageExtractor | None = None, batch_size: int = BATCH_SIZE
+    db: Database,
+    path: Path | str,
+    *,
+    extractor: PageExtractor | None = None,
+    batch_size: int = BATCH_SIZE,
+    start: int = 0,
 ) -> FileOutcome:
-    """Ingest every record of one WARC file in transactions of ``batch_size`` records.
+    """Ingest every record of one WARC file, in this process, in transactions of ``batch_size``
+    records (a rebuild does the same on several cores: :func:`archive.rebuild.ingest_files`).
 
-    Never raises for bad records or a damaged file: those end up in the returned outcome (and in
-    ``ingest_problems``), and everything readable before the damage is kept.
+    ``start`` (a record boundary) skips what an earlier ingest already holds. Never raises for bad
+    records or a damaged file: damage is skipped and reported in the outcome (and in
+    ``warc_damage`` and ``ingest_problems``), and every readable record around it is ingested.
     """
     path = Path(path)
     outcome = FileOutcome(filename=final_filename(path))
-    records = iter_records(path)
-    finished = False
-    while not finished:
-        with db.atomic():
-            for _ in range(batch_size):
-                try:
-                    location, record = next(records)
-                except StopIteration:
-                    finished = True
-                    break
-                except WarcReadError as exc:
-                    note_file_damage(db, outcome, exc.offset, exc.reason)
-                    finished = True
-                    break
-                except OSError as exc:
-                    note_file_damage(db, outcome, 0, f"{type(exc).__name__}: {exc}")
-                    finished = True
-                    break
-                outcome.add(location, ingest_record(db, location, record, extractor=extractor))
+    in_batch = 0
+    db.execute("BEGIN")
+    try:
+        forget_damage(db, outcome.filename, start)
+        for item in scan_records(path, start=start):
+            if isinstance(item, Damage):
+                note_damage(db, outcome, item)
+                continue
+            location, record = item
+            outcome.add(location, ingest_record(db, location, record, extractor=extractor))
+            in_batch += 1
+            if in_batch >= batch_size:
+                db.execute("COMMIT")
+                db.execute("BEGIN")
+                in_batch = 0
+    except OSError as exc:
+        note_file_damage(db, outcome, start, f"{type(exc).__name__}: {exc}")
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.execute("COMMIT")
     return outcome
 
 
+def forget_damage(db: Database, filename: str, start: int = 0) -> None:
+    """Drop the damage recorded for ``filename`` from ``start`` on: the file is being read again
+    from there, and what is still damaged will be noted again."""
+    db.execute(
+        """DELETE FROM ingest_problems WHERE warc_filename = ? AND record_id IS NULL
+           AND warc_offset IN (SELECT start_offset FROM warc_damage WHERE warc_filename = ? AND start_offset >= ?)""",
+        [filename, filename, start],
+    )
+    db.execute("DELETE FROM warc_damage WHERE warc_filename = ? AND start_offset >= ?", [filename, start])
+
+
+def note_damage(db: Database, outcome: FileOutcome, region: Damage) -> None:
+    """Record a stretch of a WARC file that gave no record: in the outcome, in ``warc_damage`` (its
+    extent) and in ``ingest_problems`` (where it starts)."""
+    outcome.add_damage(region)
+    upsert(
+        db,
+        "warc_damage",
+        {
+            "warc_filename": outcome.filename,
+            "start_offset": region.start,
+            "end_offset": region.end,
+            "kind": region.kind,
+            "problem": region.reason,
+        },
+        ["warc_filename", "start_offset"],
+    )
+    upsert(
+        db,
+        "ingest_problems",
+        {
+            "warc_filename": outcome.filename,
+            "warc_offset": region.start,
+            "record_id": None,
+            "problem": region.reason,
+        },
+        ["warc_filename", "warc_offset"],
+    )
+
+
 def note_file_damage(db: Database, outcome: FileOutcome, offset: int, reason: str) -> None:
-    """Record where a WARC file stops being readable, in the outcome and in ``ingest_problems``."""
+    """Record that a WARC file could not be read (missing, unreadable) from ``offset`` on."""
     outcome.read_error = reason
     outcome.read_error_offset = offset
     upsert(

@@ -410,6 +410,25 @@ def _revisit_schedule(db: Database) -> None:
     )
 
 
+@REGISTRY.register(30, "damaged regions")
+def _damaged_regions(db: Database) -> None:
+    # Reading resynchronizes after damage: each stretch of a WARC file that gave no record is kept
+    # with its extent, so an archivist (or cron, through the exit status) sees what was lost where.
+    _run(
+        db,
+        [
+            """CREATE TABLE warc_damage (
+                warc_filename TEXT NOT NULL,
+                start_offset INTEGER NOT NULL,
+                end_offset INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                problem TEXT NOT NULL,
+                PRIMARY KEY (warc_filename, start_offset)
+            )""",
+        ],
+    )
+
+
 LATEST_VERSION = REGISTRY.latest_version
 
 

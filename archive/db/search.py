@@ -85,14 +85,27 @@ def count_hits(shadow: str | None, query: str | None) -> int:
     return sum(padded.count(" " + " ".join(tokens) + " ") for tokens in query_terms(query))
 
 
-def index_article(db: Database, capture_id: str, title: str | None, text: str | None) -> None:
+def search_shadows(title: str | None, text: str | None) -> tuple[str, str]:
+    """The indexed forms of an article's title and text: pure, so ingest may compute them in a worker."""
+    return shadow_text(title), shadow_text(text)
+
+
+def index_article(
+    db: Database,
+    capture_id: str,
+    title: str | None,
+    text: str | None,
+    *,
+    shadows: tuple[str, str] | None = None,
+) -> None:
     """Put one article into the index, replacing any earlier entry for the same capture.
 
+    ``shadows`` are :func:`search_shadows` of the title and text when the caller has them already.
     An unchanged entry is left alone: FTS5 appends a new segment on every write, so rewriting equal
     content would change the index's bytes and ingesting twice would no longer be a no-op.
     """
     rowid = _article_rowid(db, capture_id)
-    entry = (capture_id, shadow_text(title), shadow_text(text))
+    entry = (capture_id, *(shadows or search_shadows(title, text)))
     stored = db.execute(
         "SELECT capture_id, title, text FROM articles_fts WHERE rowid = ?", [rowid]
     ).fetchone()

@@ -8,8 +8,9 @@ the whole archive, after ingest:
    once however often it was captured, and two URLs with the very same text count as one page);
 2. ``remove_site_repeats`` (a pure function) moves every run of such lines out of one page's text into a
    boilerplate block of kind ``site-repeat``;
-3. ``reextract_site(db)`` does both over the articles in the database and returns the pages whose stored
-   rows differ from the result, for the caller to store with ``write_extraction``.
+3. ``site_pass(pages)`` does both over the stored pages it is given and returns those whose stored rows
+   differ from the result. Reading the pages from the archive and storing the result is
+   :mod:`archive.db.site_pass`'s job: extraction knows no database.
 
 The pass is a pure function of the *raw* extractions, the extractor's own output: it never starts from
 text an earlier pass cleaned. A page the pass changed keeps what it changed in ``articles.raw_extraction``
@@ -204,39 +205,32 @@ def _stored_differs(row: Mapping[str, Any], blocks: list[Mapping[str, Any]], upd
     )
 
 
-def _grouped(db: Any, sql: str) -> dict[str, list[dict[str, Any]]]:
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in db.query(sql):
-        grouped[row["capture_id"]].append(row)
-    return grouped
+@dataclasses.dataclass(frozen=True)
+class StoredPage:
+    """One article as the archive stores it: its ``articles`` row and its images, links and
+    boilerplate blocks (``kind``, ``text``) in position order, as plain mappings."""
+
+    row: Mapping[str, Any]
+    images: list[Mapping[str, Any]]
+    links: list[Mapping[str, Any]]
+    blocks: list[Mapping[str, Any]]
 
 
-def reextract_site(db: Any, min_other_pages: int = MIN_OTHER_PAGES) -> dict[str, PageUpdate]:
+def site_pass(pages: Iterable[StoredPage], min_other_pages: int = MIN_OTHER_PAGES) -> dict[str, PageUpdate]:
     """What to store, by capture id, for every "ok" article whose stored rows differ from the pass's
-    result over the raw extractions of all pages. ``db`` is the archive's ``sqlite_utils.Database``;
-    nothing is written here."""
-    articles = list(db.query("SELECT * FROM articles ORDER BY capture_id"))
-    blocks = _grouped(
-        db,
-        "SELECT o.capture_id, o.position, b.kind, b.text FROM boilerplate_occurrences o "
-        "JOIN boilerplate_blocks b ON b.block_id = o.block_id ORDER BY o.capture_id, o.position",
-    )
-    images = _grouped(db, "SELECT * FROM images ORDER BY capture_id, position")
-    links = _grouped(db, "SELECT * FROM links ORDER BY capture_id, position")
+    result over the raw extractions of all ``pages``. A pure function: reading the pages from the
+    archive and writing the result back is :mod:`archive.db.site_pass`'s job."""
+    pages = list(pages)
     raws = {
-        row["capture_id"]: raw_extraction_from_rows(
-            row,
-            images.get(row["capture_id"], []),
-            links.get(row["capture_id"], []),
-            blocks.get(row["capture_id"], []),
-        )
-        for row in articles
+        page.row["capture_id"]: raw_extraction_from_rows(page.row, page.images, page.links, page.blocks)
+        for page in pages
     }
     repeated = repeated_lines(
-        ((row["url"], raws[row["capture_id"]].paragraphs) for row in articles), min_other_pages
+        ((page.row["url"], raws[page.row["capture_id"]].paragraphs) for page in pages), min_other_pages
     )
     changed: dict[str, PageUpdate] = {}
-    for row in articles:
+    for page in pages:
+        row = page.row
         if row["status"] != "ok":
             continue
         capture = row["capture_id"]
@@ -244,7 +238,7 @@ def reextract_site(db: Any, min_other_pages: int = MIN_OTHER_PAGES) -> dict[str,
         lines = repeated.get(host_of(row["url"]))
         cleaned = remove_site_repeats(raw, lines) if lines else None
         update = PageUpdate(raw, None) if cleaned is None else PageUpdate(cleaned, raw_state(raw))
-        if _stored_differs(row, blocks.get(capture, []), update):
+        if _stored_differs(row, page.blocks, update):
             changed[capture] = update
     return changed
 
@@ -252,8 +246,9 @@ def reextract_site(db: Any, min_other_pages: int = MIN_OTHER_PAGES) -> dict[str,
 __all__ = [
     "KIND",
     "PageUpdate",
+    "StoredPage",
     "raw_extraction_from_rows",
-    "reextract_site",
     "remove_site_repeats",
     "repeated_lines",
+    "site_pass",
 ]

@@ -4,9 +4,17 @@ The crawler's recorder builds records with ``records`` and writes them with ``Ro
 ingest reads them back with ``iter_records`` / ``read_record_at``. Nothing here knows about Scrapy.
 """
 
-from .check import CheckProblem, CheckReport, check_warc
+from .check import CheckProblem, CheckReport, check_warc, check_warcs
+from .framing import Damage
 from .payload import PayloadDecodeError, decode_content, record_http_payload
-from .reader import WarcReadError, final_filename, iter_records, read_record_at, resolve_warc_path
+from .reader import (
+    WarcReadError,
+    final_filename,
+    iter_records,
+    read_record_at,
+    resolve_warc_path,
+    scan_records,
+)
 from .records import (
     HttpRequestData,
     HttpResponseData,
@@ -24,6 +32,7 @@ from .writer import RecordLocation, RotatingWarcWriter
 __all__ = [
     "CheckProblem",
     "CheckReport",
+    "Damage",
     "HttpRequestData",
     "HttpResponseData",
     "PayloadDecodeError",
@@ -37,6 +46,7 @@ __all__ = [
     "build_revisit_record",
     "build_warcinfo_record",
     "check_warc",
+    "check_warcs",
     "decode_content",
     "final_filename",
     "iter_records",
@@ -44,5 +54,6 @@ __all__ = [
     "read_record_at",
     "record_http_payload",
     "resolve_warc_path",
+    "scan_records",
     "warc_date_now",
 ]

@@ -1,8 +1,11 @@
-"""Check a WARC file against its own digests and the WARC/1.1 header rules.
+"""Check WARC files against their own digests and the WARC/1.1 header rules.
 
 ``warcio check`` verifies digests only; an archive we intend to keep should also be valid WARC,
 so that every other tool can read it. The rules below are those of the WARC 1.1 specification
-(ISO 28500:2017, sections 5 and 6) that can be checked on one record at a time.
+(ISO 28500:2017, sections 4 to 6): the header's syntax as the spec's grammar gives it (CRLF line
+ends, ``name: value`` fields with token names, UTF-8 values), the fields each record type must or
+must not have, well-formed record ids, dates and digests, and record ids unique across the files
+checked together (section 5.2: "globally unique").
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from typing import Literal
 
 from warcio.recordloader import ArcWarcRecord
 
-from .reader import WarcReadError, is_arc_file, iter_records
+from .digests import MalformedDigest, parse_digest
+from .framing import Damage
+from .reader import is_arc_file, scan_records
 
 Severity = Literal["error", "warning"]
 
@@ -56,6 +61,9 @@ NOT_MODIFIED_PROFILES = frozenset(
 )
 
 _RECORD_ID = re.compile(r"^<[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>]+>$")
+# WARC/1.1 section 4: field-name = token (RFC 2616's token: any CHAR but CTLs and separators).
+_FIELD = re.compile(rb"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:")
+DIGEST_FIELDS = ("WARC-Block-Digest", "WARC-Payload-Digest")
 _DATE_1_0 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _DATE_1_1 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$")
 
@@ -170,11 +178,48 @@ def _revisit_findings(
                 yield "warning", f"identical-payload-digest revisit without {name}"
 
 
+def _syntax_findings(record: ArcWarcRecord) -> Iterator[tuple[Severity, str]]:
+    """The header block as bytes: CRLF line ends, ``name: value`` fields (or folded continuation
+    lines), UTF-8 throughout; and digests that parse (algorithm, and a value of its length)."""
+    raw: bytes | None = getattr(record, "raw_header", None)
+    if raw is None:
+        return
+    lines = raw.split(b"\n")[:-1]  # the last element is what follows the final LF: nothing
+    bare = [number for number, line in enumerate(lines, start=1) if not line.endswith(b"\r")]
+    if bare:
+        yield (
+            "error",
+            f"{len(bare)} header lines end with LF only, from line {bare[0]} (WARC/1.1 requires CRLF)",
+        )
+    for number, line in enumerate(lines, start=1):
+        body = line.rstrip(b"\r")
+        if number == 1 or not body:
+            continue
+        if body[:1] in (b" ", b"\t"):
+            continue  # a folded continuation of the field above (LWS)
+        if not _FIELD.match(body):
+            shown = body[:60].decode("utf-8", "replace")
+            yield "error", f"header line {number} is not a 'Name: value' field: {shown!r}"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield "error", f"header is not UTF-8 (byte {exc.start}): WARC/1.1 fields are UTF-8"
+    for name in DIGEST_FIELDS:
+        value = record.rec_headers.get_header(name)
+        if value is not None:
+            try:
+                parse_digest(value)
+            except MalformedDigest as exc:
+                yield "error", f"malformed {name}: {exc}"
+
+
 def _digest_findings(record: ArcWarcRecord) -> Iterator[tuple[Severity, str]]:
-    """warcio verified the digests while the record was read; report its verdict."""
+    """The reader verified the digests while the record was read; report its verdict (a malformed
+    digest is reported once, by the syntax rules)."""
     checker = record.digest_checker
     for problem in checker.problems if checker is not None else ():
-        yield "error", problem
+        if not problem.startswith("malformed"):
+            yield "error", problem
     if record.format == "warc" and record.rec_type != "revisit":
         if not record.rec_headers.get_header("WARC-Block-Digest"):
             yield "warning", "no WARC-Block-Digest: the block cannot be verified"
@@ -205,27 +250,65 @@ class _RevisitTargets:
             self.digests[record_id] = digest
 
 
-def check_warc(path: Path) -> CheckReport:
+class RecordIds:
+    """WARC-Record-IDs seen so far across the files checked together, with where each was first."""
+
+    def __init__(self) -> None:
+        self.first_seen: dict[str, tuple[str, int]] = {}
+
+    def findings(self, record_id: str | None, filename: str, offset: int) -> Iterator[tuple[Severity, str]]:
+        if not record_id:
+            return
+        where = self.first_seen.setdefault(record_id, (filename, offset))
+        if where != (filename, offset):
+            yield (
+                "error",
+                f"WARC-Record-ID {record_id} is also used by the record at {where[0]} offset {where[1]}",
+            )
+
+
+def check_warc(path: Path, *, record_ids: RecordIds | None = None) -> CheckReport:
     """Verify every record of ``path``: digests, WARC/1.1 header rules, and that the file reads to
-    its end. Reading damage (truncation, corrupt gzip) is reported as an error at its offset."""
+    its end. Each damaged region (truncation, corrupt gzip, garbage, an unusable record) is an error
+    at its offset; the records after it are checked too. ``record_ids`` carries the ids seen in the
+    other files of one check (see :func:`check_warcs`)."""
     path = Path(path)
     problems: list[CheckProblem] = []
     records = 0
     arc = is_arc_file(path)
     revisits = _RevisitTargets()
+    record_ids = record_ids if record_ids is not None else RecordIds()
     if arc:
         problems.append(CheckProblem(0, None, None, "warning", "ARC file: WARC header rules do not apply"))
-    try:
-        for location, record in iter_records(path, check_digests=True):
-            records += 1
-            record_id = record.rec_headers.get_header("WARC-Record-ID")
-            record_type = record.rec_headers.get_header("WARC-Type") or record.rec_type
-            findings = () if arc else (*_digest_findings(record), *_header_findings(record))
-            findings = (*findings, *revisits.findings(record))
-            for severity, message in findings:
-                problems.append(CheckProblem(location.offset, record_id, record_type, severity, message))
-    except WarcReadError as exc:
-        problems.append(CheckProblem(exc.offset, None, None, "error", exc.reason))
+    for item in scan_records(path, check_digests=True):
+        if isinstance(item, Damage):
+            problems.append(CheckProblem(item.start, None, None, "error", _damage_message(item)))
+            continue
+        location, record = item
+        records += 1
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        record_type = record.rec_headers.get_header("WARC-Type") or record.rec_type
+        findings: tuple[tuple[Severity, str], ...] = ()
+        if not arc:
+            findings = (
+                *_syntax_findings(record),
+                *_digest_findings(record),
+                *_header_findings(record),
+                *record_ids.findings(record_id, location.filename, location.offset),
+            )
+        findings = (*findings, *revisits.findings(record))
+        for severity, message in findings:
+            problems.append(CheckProblem(location.offset, record_id, record_type, severity, message))
     if records == 0 and not problems:
         problems.append(CheckProblem(0, None, None, "error", "no records: an empty file is not a WARC file"))
     return CheckReport(path, records, tuple(problems))
+
+
+def _damage_message(region: Damage) -> str:
+    return f"{region.reason} (bytes {region.start}-{region.end} give no record)"
+
+
+def check_warcs(paths: list[Path]) -> list[CheckReport]:
+    """:func:`check_warc` for each file, with WARC-Record-IDs required to be unique across them all."""
+    record_ids = RecordIds()
+    return [check_warc(path, record_ids=record_ids) for path in paths]

@@ -122,6 +122,13 @@ class RotatingWarcWriter:
         self._ensure_open()
         return [self._append(record) for record in batch]
 
+    def sync(self) -> None:
+        """Force what was written so far to disk (``fsync``): a caller that batches its database
+        commits calls this before each, so the WARC file is never behind the rows made from it."""
+        if self._file is not None:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+
     def close(self) -> None:
         """Close the current file and give it its final name. Further writes are refused."""
         self._close_current()
