@@ -133,7 +133,9 @@ def test_find_warc_files_searches_directories_and_dedupes(crawled: CrawledCollec
     assert not find_warc_files([directory / "nothing-here"])[0].exists()
 
 
-def test_cli_rebuild_prints_a_summary_and_exits_zero(crawled: CrawledCollection, tmp_path: Path) -> None:
+def test_cli_rebuild_prints_a_summary_and_exits_3_on_damage(
+    crawled: CrawledCollection, tmp_path: Path
+) -> None:
     db_path = tmp_path / "cli.db"
     garbage = tmp_path / "garbage.warc.gz"
     garbage.write_bytes(b"\x1f\x8b\x08\x00garbage" * 3)
@@ -141,13 +143,19 @@ def test_cli_rebuild_prints_a_summary_and_exits_zero(crawled: CrawledCollection,
     headless = tmp_path / "headless.warc"
     headless.write_bytes(b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 500\r\n\r\nshort")
     warc_dir = str(crawled.warc_files[0].parent)
-    result = cli("rebuild", warc_dir, str(garbage), str(headless), "--db", str(db_path), "--workers", "2")
-    assert result.returncode == 0
+    result = cli(
+        "rebuild", warc_dir, str(garbage), str(headless), "--db", str(db_path), "--workers", "2", check=False
+    )
+    assert result.returncode == 3  # built, but damage was found: cron should look
+    assert "damaged: garbage.warc.gz bytes 0-" in result.stdout
     out = result.stdout
     assert "Rebuild summary" in out
     assert "garbage.warc.gz: 0 records" in out and "headless.warc: 0 records" in out
     assert out.count("unreadable from offset 0") == 2
-    summary = json.loads(cli("rebuild", warc_dir, "--db", str(db_path), "--quiet", "--json").stdout)
+    clean = cli("rebuild", warc_dir, "--db", str(db_path), "--quiet", "--json")
+    assert clean.returncode == 0
+    summary = json.loads(clean.stdout)
+    assert summary["damaged_regions"] == []
     assert summary["files"] == len(crawled.warc_files)
     assert summary["records"] == sum(len(list(iter_records(p))) for p in crawled.warc_files)
     assert summary["articles"] > 0 and summary["skipped"] == 0

@@ -37,8 +37,10 @@ from cli.params import OutputFile
 def rebuild(paths: tuple[Path, ...], db_path: Path, workers: int | None, quiet: bool, as_json: bool) -> None:
     """Build the archive at --db from WARC/ARC files (directories are searched recursively).
 
-    Each file gets an outcome; a damaged file keeps the records before the damage, and no file
-    makes the command fail. Rebuilding from the same files again changes nothing.
+    Each file gets an outcome; reading goes on past damage, so a damaged region costs only its own
+    records. Exit status 3 means the archive was built but damage was found (damaged regions, skipped
+    records, bad digests, unreadable files: listed in the summary); 1 is a failure. Rebuilding from the
+    same files again changes nothing.
     """
     set_interrupt_hint("Run the same rebuild again to finish: what it ingested so far is kept.")
     from tqdm import tqdm
@@ -74,10 +76,20 @@ def rebuild(paths: tuple[Path, ...], db_path: Path, workers: int | None, quiet: 
             f"{db_path}: {error}", "The WARC files are untouched: rebuild into a new file with --db NEW.db."
         ) from error
     summary = _summary(report)
+    summary["damaged_regions"] = [
+        {"file": d.filename, "start": d.start, "end": d.end, "kind": d.kind, "reason": d.reason}
+        for d in getattr(report, "damage", [])
+    ]
     if as_json:
         print_json(summary)
-        return
-    _print_summary(summary)
+    else:
+        _print_summary(summary)
+        for region in summary["damaged_regions"]:
+            click.echo(
+                f"  damaged: {region['file']} bytes {region['start']}-{region['end']} ({region['kind']})"
+            )
+    if report.exit_status:
+        raise SystemExit(report.exit_status)
 
 
 def _summary(report: Any) -> dict[str, Any]:

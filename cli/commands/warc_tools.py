@@ -46,16 +46,21 @@ def expand_warc_paths(paths: Iterable[Path]) -> list[Path]:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record per file, as a list.")
 def check(paths: tuple[Path, ...], quiet: bool, as_json: bool) -> None:
     """Verify digests and WARC/1.1 rules of each file; exit 1 if any file has an error."""
-    from archive.warc.check import check_warc
+    from archive.warc.check import RecordIds, check_warc
 
     files = expand_warc_paths(paths)
+    record_ids = RecordIds()  # WARC-Record-IDs must be unique across every file checked together
     if not files:
         raise click.UsageError("no WARC files found")
     failed = 0
     records = []
     for path in files:
         start = foreign_start(path)
-        report = _not_an_archive_report(path, f"it starts with {start!r}") if start else check_warc(path)
+        report = (
+            _not_an_archive_report(path, f"it starts with {start!r}")
+            if start
+            else check_warc(path, record_ids=record_ids)
+        )
         failed += not report.ok
         if as_json:
             records.append(_check_record(path, report))
