@@ -10,7 +10,7 @@ import pytest
 from sqlite_utils import Database
 
 from archive.db.article_rows import write_extraction
-from archive.db.cjk import BOUNDARY, match_expression, query_terms, shadow_text
+from archive.db.cjk import BOUNDARY, index_text, match_expression, query_terms, shadow_text
 from archive.db.ingest import ingest_warc_file
 from archive.db.schema import open_archive
 from archive.db.search import make_snippet, search
@@ -48,10 +48,24 @@ def test_shadow_text_splits_cjk_and_keeps_words_whole() -> None:
     assert shadow_text(" 《海西》 ") == "海 西"
 
 
+def test_index_text_pairs_cjk_characters() -> None:
+    # Each CJK character starts a token: its pair with the next CJK character, else itself.
+    assert index_text("海西州2017年DSC_0742") == f"海西 西州 州 2017 年 dsc {BOUNDARY} 0742"
+    assert index_text("创建,永远") == f"创建 建 {BOUNDARY} 永远 远"
+    assert index_text("２０１８年ＡＢＣ") == "2018 年 abc"
+    assert index_text(" 《海西》 ") == "海西 西"
+
+
 def test_match_expression_builds_quoted_phrases() -> None:
-    assert match_expression("海西") == '"海 西"'
-    assert match_expression("海西  民族") == '"海 西" AND "民 族"'
-    assert match_expression('"海西 州"') == f'"海 西 {BOUNDARY} 州"'
+    assert match_expression("海西") == '"海西"'
+    assert match_expression("海西  民族") == '"海西" AND "民族"'
+    assert match_expression("民族团结") == '"民族 族团 团结"'
+    # A phrase ending in one CJK character: any token starting with it (the character or its pair).
+    assert match_expression("的") == '"的" *'
+    assert match_expression("2018年") == '"2018 年" *'
+    # Inside a term, a CJK run followed by more must end its run in the text too.
+    assert match_expression('"海西 州"') == f'"海西 西 {BOUNDARY} 州" *'
+    assert match_expression("海西2017") == '"海西 西 2017"'
     assert match_expression("《》 ,,") == ""
 
 
@@ -212,4 +226,40 @@ def test_an_archive_indexed_before_hangul_tokens_is_reindexed(tmp_path: Path) ->
     old.conn.commit()
     old.close()
     db = open_archive(path)
-    assert db.execute("SELECT text FROM articles_fts").fetchone() == (shadow_text("중국민족의 단결"),)
+    rows = db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH cjk_query('민족')").fetchall()
+    assert rows == [(rowid,)]  # inside 중국민족의: a syllable pair of the index since migration 20
+
+
+def test_the_pre_pair_index_is_migrated_in_place(tmp_path: Path) -> None:
+    from archive.db.migrations import migrate
+    from archive.db.schema import REGISTRY
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrate(old, [m for m in REGISTRY.ordered() if m.version < 20])
+    old.execute(
+        "INSERT INTO captures (record_id, url, fetched_at, record_type, status, warc_filename, warc_offset)"
+        " VALUES ('<urn:old>', 'https://www.56-china.com.cn/show-case-1.html', '2024-01-01T00:00:00Z',"
+        " 'response', 200, 'old.warc.gz', 0)"
+    )
+    text = "海西州被国家民委命名为全国民族团结进步示范州。" * 5
+    old.execute(
+        "INSERT INTO articles (capture_id, url, status, title, published, text) VALUES"
+        " ('<urn:old>', 'https://www.56-china.com.cn/show-case-1.html', 'ok', '海西纪事', '2020-01-01', ?)",
+        [text],
+    )
+    rowid = old.execute("SELECT rowid FROM articles").fetchone()[0]
+    old.execute(  # as the index of characters held it, text stored in the table
+        "INSERT INTO articles_fts (rowid, capture_id, title, text) VALUES (?, '<urn:old>', ?, ?)",
+        [rowid, shadow_text("海西纪事"), shadow_text(text)],
+    )
+    old.conn.commit()
+    old.close()
+    db = open_archive(path)
+    assert [hit.capture_id for hit in search(db, "海西")] == ["<urn:old>"]
+    assert [hit.capture_id for hit in search(db, "的")] == []
+    assert [hit.capture_id for hit in search(db, "州")] == ["<urn:old>"]
+    assert db.execute("SELECT title, text FROM articles_fts").fetchall() == [(None, None)]  # contentless
+    assert db.execute("SELECT capture_id, page_kind FROM search_docs").fetchall() == [
+        ("<urn:old>", "article")
+    ]

@@ -1,19 +1,28 @@
 """Turn Chinese text into tokens that SQLite's stock FTS5 ``unicode61`` tokenizer can index.
 
 ``unicode61`` keeps a run of Han characters as one token, so 海西 would never match inside
-海西州. Trigram tokenizers need three characters. Instead, the text is re-written before indexing:
+海西州. Trigram tokenizers need three characters. Instead, the text is re-written before indexing
+(:func:`index_text`):
 
-* every CJK character becomes its own token, so any run of CJK characters is a phrase of tokens;
+* every CJK character starts a token: the *pair* of it and the next character when that one is CJK
+  too (海西州 gives 海西 西州 州), else the character alone, so any run of two or more CJK characters
+  is a phrase of overlapping pairs and a single character is a prefix query (``"的" *``);
 * Latin words and numbers stay whole (``DSC``, ``2018``);
 * wherever the original has punctuation or whitespace between two tokens, a boundary token
   (:data:`BOUNDARY`, a private-use character that ``unicode61`` treats as a letter) is inserted.
 
-The boundary token is what makes phrase search equal to substring search: without it, 州被 would
-match 州,被 because punctuation vanishes in the tokenizer. Queries go through the same function, so
-a query with punctuation or spaces inside a quoted phrase matches any separator at that place.
+Pairs rather than single characters because a Chinese word is two characters or more: 民族 is one
+token whose posting list FTS5 reads directly, and 民族团结 is a phrase of three pairs of which 族团 is
+rare, where single characters made FTS5 intersect the long lists of 民, 族, 团 and 结 position by
+position. The boundary token is what makes phrase search equal to substring search: without it,
+州被 would match 州,被 because punctuation vanishes in the tokenizer. Queries go through the same
+rules (:func:`match_expression`), so a query with punctuation or spaces inside a quoted phrase
+matches any separator at that place.
 
-Characters are NFKC-normalized and case-folded first (full-width ＡＢＣ１２ match ABC12), and every
-token remembers its span in the original text, which lets snippets be cut from the original.
+Characters are NFKC-normalized and case-folded first (full-width ＡＢＣ１２ match ABC12).
+:func:`tokenize` gives one token per CJK character with its span in the original text, which lets
+snippets be cut and marked in the original; :func:`shadow_text` is that form joined by spaces, what
+the index held before schema migration 20.
 """
 
 from __future__ import annotations
@@ -123,25 +132,125 @@ def shadow_text(text: str | None) -> str:
 _TERM = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』|(\S+)')
 
 
+def _raw_terms(query: str) -> list[str]:
+    return [next(group for group in match.groups() if group is not None) for match in _TERM.finditer(query)]
+
+
 def query_terms(query: str) -> list[list[str]]:
     """Split a user query into terms (whitespace-separated, or quoted phrases: "…", “…”, 「…」, 『…』),
-    each as tokens."""
+    each as :func:`tokenize` tokens (one per CJK character)."""
     terms = []
-    for match in _TERM.finditer(query):
-        raw = next(group for group in match.groups() if group is not None)
+    for raw in _raw_terms(query):
         tokens = [token.text for token in tokenize(raw)]
         if tokens:
             terms.append(tokens)
     return terms
 
 
+# -- the indexed form -------------------------------------------------------------------------------
+
+_CJK_CLASS = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES)
+# Letters and numbers: the characters unicode61 keeps inside tokens (Python's \w without "_").
+_WORD_RUN = re.compile(r"[^\W_]+")
+_CJK_OR_OTHER = re.compile(f"([{_CJK_CLASS}]+)|[^{_CJK_CLASS}]+")
+_NOT_LATIN_WORD = f"[^\\W_{_CJK_CLASS}]"  # a word character that is not CJK
+
+
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _pieces(normalized: str) -> list[tuple[bool | None, str]]:
+    """Runs of CJK characters (True), of other letters and numbers (False), and BOUNDARY (None) wherever
+    separators stood between two runs."""
+    pieces: list[tuple[bool | None, str]] = []
+    for word in _WORD_RUN.finditer(normalized):
+        if pieces:
+            pieces.append((None, BOUNDARY))
+        pieces.extend(
+            (part.group(1) is not None, part.group()) for part in _CJK_OR_OTHER.finditer(word.group())
+        )
+    return pieces
+
+
+def index_tokens(text: str | None) -> list[str]:
+    """The tokens :func:`index_text` writes, in order: one per CJK character (its pair with the next CJK
+    character, or itself at the end of a run), one per Latin word or number, BOUNDARY between runs."""
+    tokens: list[str] = []
+    for is_cjk, run in _pieces(_normalize(text or "")):
+        if is_cjk:
+            tokens.extend(run[i : i + 2] for i in range(len(run)))
+        else:
+            tokens.append(run)
+    return tokens
+
+
+def index_text(text: str | None) -> str:
+    """The indexable form of ``text``: :func:`index_tokens` separated by single spaces."""
+    return " ".join(index_tokens(text))
+
+
+def _phrase_tokens(pieces: list[tuple[bool | None, str]]) -> tuple[list[str], bool]:
+    """Index tokens that a term's text occupies wherever it occurs, and whether the last is a prefix.
+
+    A CJK run is its pairs; its last character is a token of its own only when something follows it
+    inside the term (then the text must end its run there too). A term that ends in a single CJK
+    character matches any token starting with it: the character alone or its pair with the next.
+    """
+    tokens: list[str] = []
+    prefix = False
+    for index, (is_cjk, run) in enumerate(pieces):
+        last = index == len(pieces) - 1
+        if not is_cjk:
+            tokens.append(run)
+            continue
+        tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+        if not last:
+            tokens.append(run[-1])
+        elif len(run) == 1:
+            tokens.append(run)
+            prefix = True
+    return tokens, prefix
+
+
+def term_pattern(tokens: list[str]) -> re.Pattern[str]:
+    """A regular expression that finds a term (its :func:`tokenize` tokens, as :func:`query_terms` gives
+    them) in :func:`normalized` text wherever the index finds it: CJK characters as they are, a Latin
+    word or number only whole, a separator (BOUNDARY) as any run of non-word characters. For counting
+    and locating occurrences without the index."""
+    parts = []
+    for token in tokens:
+        if token == BOUNDARY:
+            parts.append(r"[\W_]+")
+        elif len(token) == 1 and is_cjk(token):
+            parts.append(re.escape(token))
+        else:
+            parts.append(f"(?<!{_NOT_LATIN_WORD}){re.escape(token)}(?!{_NOT_LATIN_WORD})")
+    return re.compile("".join(parts))
+
+
+def normalized(text: str | None) -> str:
+    """``text`` NFKC-normalized and case-folded, as :func:`index_text` reads it."""
+    return _normalize(text or "")
+
+
 def match_expression(query: str) -> str:
-    """An FTS5 MATCH expression: every term as a quoted phrase, all terms required.
+    """An FTS5 MATCH expression: every term as a quoted phrase of index tokens, all terms required.
 
     Tokens contain only letters, numbers and :data:`BOUNDARY`, so quoting needs no escaping. Returns
     an empty string when the query has no searchable characters (see :func:`sql_match_expression`).
     """
-    return " AND ".join('"' + " ".join(tokens) + '"' for tokens in query_terms(query))
+    return " AND ".join(term_phrases(query))
+
+
+def term_phrases(query: str) -> list[str]:
+    """Each term of ``query`` as an FTS5 phrase over :func:`index_text` tokens."""
+    phrases = []
+    for raw in _raw_terms(query):
+        tokens, prefix = _phrase_tokens(_pieces(_normalize(raw)))
+        if tokens:
+            phrases.append('"' + " ".join(tokens) + '"' + (" *" if prefix else ""))
+    return phrases
 
 
 NO_MATCH = '""'

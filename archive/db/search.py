@@ -1,45 +1,76 @@
-"""Full-text search over article titles and texts that works for two-character Chinese queries.
+"""Full-text search over article titles and texts that works for two-character Chinese queries and stays
+fast at 100,000 articles.
 
-The FTS5 table ``articles_fts`` holds the *shadow* form of title and text built by
-:mod:`archive.db.cjk` (one token per CJK character, boundary tokens at punctuation). A query is
-turned into phrases the same way, so a run of CJK characters matches exactly the articles that
-contain it. Snippets are cut from the original text.
+The index (schema migration 20, docs/schema.md) has three parts:
+
+* ``articles_fts``: a *contentless* FTS5 table over the indexed form of title and text built by
+  :mod:`archive.db.cjk` (pairs of CJK characters, boundary tokens at punctuation), rowid = the
+  article's rowid, with a one-character prefix index for single-character queries. It stores no text:
+  the articles table already holds it.
+* ``search_docs``: one narrow row per indexed article (rowid = the article's rowid) with what search
+  filters and ranks on (URL, capture time, date, section, page kind), so that neither filtering nor
+  choosing the newest capture of a URL reads the wide article rows.
+* ``search_stale``: what the index holds for an article whose title, text or status changed since it
+  was indexed, kept by triggers on ``articles``: removing a document from a contentless FTS5 table
+  takes the very values it was indexed with, and the article row holds the new ones by the time
+  :func:`index_article` runs.
 
 Ranking, in order (each key breaks the ties of the one before; docs/schema.md says why):
 
-1. page kind (view ``article_pages``): dated articles, then undated pages, then short stubs, then
-   listings (pages whose text is mostly link titles; left out unless asked for);
-2. pages whose title contains the query before the others;
+1. page kind: dated articles, then undated pages, then short stubs, then listings (pages whose text
+   is mostly link titles; left out unless asked for);
+2. pages whose title contains a term of the query before the others;
 3. how often the query occurs in the text (on a magazine site, the article *about* 海西 says it often);
 4. bm25 (title weighted 4x), which favours the shorter of two texts with equal counts;
 5. newest publication date, then URL, so that equal scores come back in a stable order.
+
+The order is exact over a bounded set of candidates: the newest :data:`SCAN_WINDOW` matching
+articles and the newest :data:`SCAN_WINDOW` with a term in the title (FTS5 walks its lists newest
+first and stops there), of which the :data:`POOL_SIZE` best by kind, title and bm25 have their text
+read to count occurrences. A query matching fewer articles than the window (almost every query
+that names something) is ranked over all of its matches; a query matching more (的, 民族) is ranked
+among the newest of them, which is what keeps it in tens of milliseconds. Recall is exact either way:
+every result contains every term, and :func:`count_matches` counts all matches.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlite_utils import Database
 
 from archive.db.cjk import (
+    NO_MATCH,
     find_phrase,
-    match_expression,
+    index_text,
+    normalized,
     query_terms,
-    shadow_text,
     sql_match_expression,
+    term_pattern,
+    term_phrases,
     tokenize,
 )
 
 TITLE_WEIGHT = 4.0
 TEXT_WEIGHT = 1.0
+SCAN_WINDOW = 4000
+"""Matching articles, newest first, that each scan scores with bm25 (two scans: any match, title match)."""
+POOL_SIZE = 200
+"""Best-scored candidates whose text is read to count the query's occurrences."""
 SNIPPET_BEFORE = 30
 SNIPPET_AFTER = 90
 HIGHLIGHT = ("【", "】")
 # Rank of each page kind (see the view ``article_pages``); kinds missing here are never returned.
 KIND_RANK = {"article": 0, "undated": 1, "short": 2, "listing": 3}
 DEFAULT_KINDS = ("article", "undated", "short")
+INDEX_SCHEME = f"pairs-1 unicode-{unicodedata.unidata_version}"
+"""The token scheme and the Unicode tables it was computed with. A contentless index can only drop a
+document given the tokens it was indexed with, so an index built under another scheme is rebuilt."""
 
 
 @dataclass(frozen=True)
@@ -57,13 +88,16 @@ class SearchHit:
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
-    """Expose ``cjk_query(text)`` and ``cjk_shadow(text)`` to SQL on ``conn``.
+    """Expose the search functions to SQL on ``conn``.
 
     Any SQL client (a Datasette canned query, the sqlite3 shell with Python) can then search with
-    ``articles_fts MATCH cjk_query(:q)``.
+    ``articles_fts MATCH cjk_query(:q)``. ``cjk_title_query(q)`` matches articles with a term of q in
+    the title, ``cjk_hits(text, q)`` counts q's occurrences in a text, ``cjk_snippet(text, q)`` cuts a
+    marked snippet and ``cjk_shadow(text)`` gives the indexed form.
     """
     conn.create_function("cjk_query", 1, sql_match_expression, deterministic=True)
-    conn.create_function("cjk_shadow", 1, shadow_text, deterministic=True)
+    conn.create_function("cjk_title_query", 1, title_match_expression, deterministic=True)
+    conn.create_function("cjk_shadow", 1, index_text, deterministic=True)
     conn.create_function("cjk_hits", 2, count_hits, deterministic=True)
     conn.create_function(
         "cjk_snippet",
@@ -73,43 +107,136 @@ def register_functions(conn: sqlite3.Connection) -> None:
     )
 
 
-def count_hits(shadow: str | None, query: str | None) -> int:
-    """How many times the terms of ``query`` occur in an indexed (shadow) column, summed over terms.
+def title_match_expression(query: str | None) -> str:
+    """A MATCH expression for the articles that match ``query`` with at least one term in the title."""
+    phrases = term_phrases(query or "")
+    if not phrases:
+        return NO_MATCH
+    in_title = "{title} : (" + " OR ".join(phrases) + ")"
+    return in_title if len(phrases) == 1 else f"({' AND '.join(phrases)}) AND {in_title}"
 
-    The shadow text is space-separated tokens, so counting `` 海 西 `` inside it counts whole-token
-    matches, exactly what the MATCH expression matched.
-    """
-    if not shadow or not query:
+
+@lru_cache(maxsize=64)
+def _query_patterns(query: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(term_pattern(tokens) for tokens in query_terms(query))
+
+
+def count_hits(text: str | None, query: str | None) -> int:
+    """How many times the terms of ``query`` occur in ``text``, summed over terms, counted where the
+    index would find them (normalized text, CJK as substrings, Latin words whole)."""
+    if not text or not query:
         return 0
-    padded = f" {shadow} "
-    return sum(padded.count(" " + " ".join(tokens) + " ") for tokens in query_terms(query))
+    folded = normalized(text)
+    return sum(len(pattern.findall(folded)) for pattern in _query_patterns(query))
+
+
+# -- keeping the index -----------------------------------------------------------------------------
 
 
 def index_article(db: Database, capture_id: str, title: str | None, text: str | None) -> None:
-    """Put one article into the index, replacing any earlier entry for the same capture.
+    """Put one article into the index (``title`` and ``text`` as just stored in its row), replacing
+    what the index held for it.
 
     An unchanged entry is left alone: FTS5 appends a new segment on every write, so rewriting equal
     content would change the index's bytes and ingesting twice would no longer be a no-op.
     """
     rowid = _article_rowid(db, capture_id)
-    entry = (capture_id, shadow_text(title), shadow_text(text))
-    stored = db.execute(
-        "SELECT capture_id, title, text FROM articles_fts WHERE rowid = ?", [rowid]
-    ).fetchone()
-    if stored == entry:
-        return
-    if stored is not None:
-        db.execute("DELETE FROM articles_fts WHERE rowid = ?", [rowid])
-    db.execute(
-        "INSERT INTO articles_fts (rowid, capture_id, title, text) VALUES (?, ?, ?, ?)", [rowid, *entry]
-    )
+    indexed = _is_indexed(db, rowid)
+    stale = _stale_entry(db, rowid)
+    if not indexed:
+        _fts_insert(db, rowid, title, text)
+    elif stale is not None:
+        _fts_delete(db, rowid, *stale)
+        _fts_insert(db, rowid, title, text)
+    db.execute("DELETE FROM search_stale WHERE doc = ?", [rowid])
+    _write_doc(db, rowid, capture_id)
 
 
 def unindex_article(db: Database, capture_id: str) -> None:
-    """Remove a capture's entry from the index (it is no longer an ``ok`` article)."""
-    row = db.execute("SELECT rowid FROM articles WHERE capture_id = ?", [capture_id]).fetchone()
-    if row is not None:
-        db.execute("DELETE FROM articles_fts WHERE rowid = ?", [row[0]])
+    """Remove a capture's entry from the index (it is no longer an ``ok`` article with text)."""
+    row = db.execute("SELECT rowid, title, text FROM articles WHERE capture_id = ?", [capture_id]).fetchone()
+    if row is None or not _is_indexed(db, row[0]):
+        return
+    rowid = row[0]
+    stale = _stale_entry(db, rowid)
+    _fts_delete(db, rowid, *(stale if stale is not None else row[1:]))
+    db.execute("DELETE FROM search_stale WHERE doc = ?", [rowid])
+    db.execute("DELETE FROM search_docs WHERE rowid = ?", [rowid])
+
+
+def rebuild_index(db: Database) -> int:
+    """Index every ``ok`` article with text from scratch (what a rebuild would give); returns how many.
+
+    Used by the migration that introduced this index and when the index was built under another
+    :data:`INDEX_SCHEME`.
+    """
+    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
+    db.execute("DELETE FROM search_docs")
+    db.execute("DELETE FROM search_stale")
+    rows = db.execute(
+        "SELECT rowid, capture_id, title, text FROM articles "
+        "WHERE status = 'ok' AND coalesce(text, '') <> '' ORDER BY rowid"
+    )
+    count = 0
+    for rowid, capture_id, title, text in rows.fetchall():
+        _fts_insert(db, rowid, title, text)
+        _write_doc(db, rowid, capture_id)
+        count += 1
+    db.execute("INSERT OR REPLACE INTO search_meta (key, value) VALUES ('scheme', ?)", [INDEX_SCHEME])
+    return count
+
+
+def index_scheme(db: Database) -> str | None:
+    row = db.execute("SELECT value FROM search_meta WHERE key = 'scheme'").fetchone()
+    return row[0] if row else None
+
+
+def _fts_insert(db: Database, rowid: int, title: str | None, text: str | None) -> None:
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+        [rowid, index_text(title), index_text(text)],
+    )
+
+
+def _fts_delete(db: Database, rowid: int, title: str | None, text: str | None) -> None:
+    db.execute(
+        "INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+        [rowid, index_text(title), index_text(text)],
+    )
+
+
+def _is_indexed(db: Database, rowid: int) -> bool:
+    return db.execute("SELECT 1 FROM search_docs WHERE rowid = ?", [rowid]).fetchone() is not None
+
+
+def _stale_entry(db: Database, rowid: int) -> tuple[str | None, str | None] | None:
+    row = db.execute("SELECT title, text FROM search_stale WHERE doc = ?", [rowid]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+_DOC_COLUMNS = ("capture_id", "url", "fetched_at", "published", "section", "page_kind")
+
+
+def _write_doc(db: Database, rowid: int, capture_id: str) -> None:
+    """The article's ``search_docs`` row, from the view that defines page kinds (written only if it
+    changed, so that storing an article twice leaves the file as it was)."""
+    doc = db.execute(
+        f"SELECT {', '.join(_DOC_COLUMNS)} FROM article_pages WHERE capture_id = ?", [capture_id]
+    ).fetchone()
+    if doc is None:  # no capture row: indexed for SQL clients, but of no kind that search() returns
+        doc = db.execute(
+            "SELECT capture_id, url, NULL, published, section, 'uncaptured' FROM articles WHERE capture_id = ?",
+            [capture_id],
+        ).fetchone()
+    stored = db.execute(
+        f"SELECT {', '.join(_DOC_COLUMNS)} FROM search_docs WHERE rowid = ?", [rowid]
+    ).fetchone()
+    if stored == doc:
+        return
+    db.execute(
+        f"INSERT OR REPLACE INTO search_docs (rowid, {', '.join(_DOC_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [rowid, *doc],
+    )
 
 
 def _article_rowid(db: Database, capture_id: str) -> int:
@@ -119,9 +246,15 @@ def _article_rowid(db: Database, capture_id: str) -> int:
     return row[0]
 
 
+# -- querying --------------------------------------------------------------------------------------
+
+_NEWER = "({n}.fetched_at > {p}.fetched_at OR ({n}.fetched_at = {p}.fetched_at AND {n}.capture_id > {p}.capture_id))"
+
+
 def ranked_search_sql(
     *,
     match: str,
+    title_match: str,
     query: str,
     columns: str,
     limit: str,
@@ -130,36 +263,74 @@ def ranked_search_sql(
 ) -> str:
     """The one ranked search query, shared by :func:`search` and the Datasette canned query.
 
-    ``match`` is the SQL giving the MATCH expression, ``query`` the SQL giving the user's query (for
-    ``cjk_hits``); ``columns`` is the outer select list over ``capture_id, url, title, published, section,
-    page_kind, fetched_at, text, score``; ``where`` adds conditions on ``a`` (articles) and ``p``
-    (article_pages). One row per URL, the newest matching capture, in the order the module docstring
-    gives.
+    ``match`` and ``title_match`` are the SQL giving the MATCH expressions (all terms; all terms with
+    one in the title), ``query`` the SQL giving the user's query (for ``cjk_hits``); ``columns`` is the
+    outer select list over ``doc, capture_id, url, title, published, section, page_kind, text, score,
+    title_hit, text_hits``; ``where`` adds conditions on the ``search_docs`` row, written with
+    ``{doc}`` for its alias. One row per URL, the newest matching capture, in the order the module
+    docstring gives.
     """
-    conditions = [
-        f"articles_fts MATCH {match}",
-        "a.status = 'ok'",
-        f"p.page_kind IN ({', '.join(repr(kind) for kind in kinds)})",
-        *where,
-    ]
-    return f"""WITH scored AS MATERIALIZED (
-    SELECT p.capture_id, p.url, p.title, p.published, p.section, p.page_kind, p.fetched_at, a.text,
-           -bm25(articles_fts, 0.0, {TITLE_WEIGHT}, {TEXT_WEIGHT}) AS score,
-           cjk_hits(articles_fts.title, {query}) AS title_hits,
-           cjk_hits(articles_fts.text, {query}) AS text_hits
-    FROM articles_fts
-    JOIN articles a ON a.rowid = articles_fts.rowid
-    JOIN article_pages p ON p.capture_id = a.capture_id
-    WHERE {" AND ".join(conditions)}
+    kind_list = ", ".join(repr(kind) for kind in kinds)
+
+    def doc_filter(alias: str) -> str:
+        return " AND ".join([f"{alias}.page_kind IN ({kind_list})", *(w.format(doc=alias) for w in where)])
+
+    def scan(expression: str) -> str:
+        return f"""SELECT d.rowid AS doc, d.capture_id, d.url, d.fetched_at, d.published, d.section, d.page_kind,
+           -bm25(articles_fts, {TITLE_WEIGHT}, {TEXT_WEIGHT}) AS score,
+           bm25(articles_fts, 1.0, 0.0) < 0 AS title_hit
+    FROM articles_fts CROSS JOIN search_docs d ON d.rowid = articles_fts.rowid
+    WHERE articles_fts MATCH {expression} AND {doc_filter("d")}
+    ORDER BY articles_fts.rowid DESC LIMIT {SCAN_WINDOW}"""
+
+    def scored(column: str, weights: str) -> str:
+        return (
+            f"(SELECT {column}bm25(articles_fts, {weights}) FROM articles_fts "
+            f"WHERE articles_fts MATCH {match} AND articles_fts.rowid = n.rowid)"
+        )
+
+    order = f"{kind_rank_sql()}, title_hit DESC, text_hits DESC, score DESC, published DESC, url"
+    fields = "doc, capture_id, url, fetched_at, published, section, page_kind, score, title_hit"
+    return f"""WITH matched AS MATERIALIZED (
+    {scan(match)}
+),
+titled AS MATERIALIZED (
+    {scan(title_match)}
 ),
 newest AS (
     SELECT *, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
-    FROM scored
+    FROM (SELECT * FROM matched UNION SELECT * FROM titled)
+),
+pool AS MATERIALIZED (
+    SELECT {fields} FROM newest WHERE version_rank = 1
+    ORDER BY {kind_rank_sql()}, title_hit DESC, score DESC LIMIT {POOL_SIZE}
+),
+newer AS MATERIALIZED (
+    SELECT * FROM (
+        SELECT p.doc AS replaces, n.rowid AS doc, n.capture_id, n.url, n.fetched_at, n.published, n.section,
+               n.page_kind, {scored("-", f"{TITLE_WEIGHT}, {TEXT_WEIGHT}")} AS score,
+               {scored("", "1.0, 0.0")} < 0 AS title_hit
+        FROM pool p JOIN search_docs n ON n.url = p.url
+        WHERE {_NEWER.format(n="n", p="p")} AND {doc_filter("n")})
+    WHERE score IS NOT NULL
+),
+finalists AS (
+    SELECT {fields} FROM pool WHERE doc NOT IN (SELECT replaces FROM newer)
+    UNION ALL
+    SELECT {fields} FROM (
+        SELECT *, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
+        FROM newer)
+    WHERE version_rank = 1
+),
+ranked AS MATERIALIZED (
+    SELECT f.*, a.title, a.text, cjk_hits(a.text, {query}) AS text_hits
+    FROM finalists f JOIN articles a ON a.rowid = f.doc
+    ORDER BY {order}
+    LIMIT {limit}
 )
 SELECT {columns}
-FROM newest WHERE version_rank = 1
-ORDER BY {kind_rank_sql()}, title_hits > 0 DESC, text_hits DESC, score DESC, published DESC, url
-LIMIT {limit}"""
+FROM ranked
+ORDER BY {order}"""
 
 
 def kind_rank_sql(column: str = "page_kind") -> str:
@@ -186,23 +357,20 @@ def search(
     Listing pages (channel pages, calendars: their text is mostly links to articles) match too, but
     only come back with ``include_listings``, after every other page.
     """
-    expression = match_expression(query)
-    if not expression:
+    expression = sql_match_expression(query)
+    if expression == NO_MATCH:
         return []
     kinds = (*DEFAULT_KINDS, "listing") if include_listings else DEFAULT_KINDS
-    where: list[str] = []
-    params: dict[str, object] = {"expression": expression, "query": query, "limit": limit}
-    if section is not None:
-        where.append("a.section = :section")
-        params["section"] = section
-    if since is not None:
-        where.append("substr(a.published, 1, length(:since)) >= :since")
-        params["since"] = since
-    if until is not None:
-        where.append("substr(a.published, 1, length(:until)) <= :until")
-        params["until"] = until
+    params: dict[str, object] = {
+        "expression": expression,
+        "title_expression": title_match_expression(query),
+        "query": query,
+        "limit": limit,
+    }
+    where = _filters(params, section=section, since=since, until=until)
     sql = ranked_search_sql(
         match=":expression",
+        title_match=":title_expression",
         query=":query",
         columns="capture_id, url, title, published, section, text, score, page_kind",
         limit=":limit",
@@ -225,15 +393,70 @@ def search(
     ]
 
 
+def _filters(
+    params: dict[str, object], *, section: str | None, since: str | None, until: str | None
+) -> list[str]:
+    where: list[str] = []
+    if section is not None:
+        where.append("{doc}.section = :section")
+        params["section"] = section
+    if since is not None:
+        where.append("substr({doc}.published, 1, length(:since)) >= :since")
+        params["since"] = since
+    if until is not None:
+        where.append("substr({doc}.published, 1, length(:until)) <= :until")
+        params["until"] = until
+    return where
+
+
+def count_matches(
+    db: Database,
+    query: str,
+    *,
+    section: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    include_listings: bool = False,
+    cap: int | None = None,
+) -> int:
+    """How many indexed captures match ``query`` and the filters (every capture, not one per URL),
+    counting no further than ``cap`` when it is given (a query matching everything stops there)."""
+    expression = sql_match_expression(query)
+    if expression == NO_MATCH:
+        return 0
+    kinds = (*DEFAULT_KINDS, "listing") if include_listings else DEFAULT_KINDS
+    params: dict[str, object] = {"expression": expression}
+    conditions = [f"d.page_kind IN ({', '.join(repr(kind) for kind in kinds)})"]
+    conditions += [w.format(doc="d") for w in _filters(params, section=section, since=since, until=until)]
+    limit = "" if cap is None else f" LIMIT {int(cap)}"
+    sql = f"""SELECT count(*) FROM (
+    SELECT 1 FROM articles_fts CROSS JOIN search_docs d ON d.rowid = articles_fts.rowid
+    WHERE articles_fts MATCH :expression AND {" AND ".join(conditions)}{limit})"""
+    return db.execute(sql, params).fetchone()[0]
+
+
+# -- snippets --------------------------------------------------------------------------------------
+
+# Characters of original text tokenized on each side of a candidate match: more than a snippet shows,
+# so that the marks inside the snippet are the same as tokenizing the whole text would give.
+_WINDOW_MARGIN = 64
+
+
 def make_snippet(text: str, terms: list[list[str]]) -> str:
-    """A short window of ``text`` around the first match, every match inside it marked 【like this】."""
-    tokens = tokenize(text)
-    spans = sorted(span for phrase in terms for span in find_phrase(tokens, phrase))
-    if not spans:
+    """A short window of ``text`` around the first match, every match inside it marked 【like this】.
+
+    Only a window around the first match is tokenized: a long article costs no more than a short one.
+    """
+    first = _first_match(text, terms)
+    if first is None:
         return _shorten(text, 0, SNIPPET_BEFORE + SNIPPET_AFTER)
-    first_start = spans[0][0]
-    window_start = max(0, first_start - SNIPPET_BEFORE)
-    window_end = min(len(text), first_start + SNIPPET_AFTER)
+    window_start = max(0, first - SNIPPET_BEFORE)
+    window_end = min(len(text), first + SNIPPET_AFTER)
+    offset = max(0, window_start - _WINDOW_MARGIN)
+    tokens = tokenize(text[offset : window_end + _WINDOW_MARGIN])
+    spans = sorted(
+        (start + offset, end + offset) for phrase in terms for start, end in find_phrase(tokens, phrase)
+    )
     pieces: list[str] = ["…" if window_start > 0 else ""]
     cursor = window_start
     for start, end in spans:
@@ -245,6 +468,39 @@ def make_snippet(text: str, terms: list[list[str]]) -> str:
     if window_end < len(text):
         pieces.append("…")
     return " ".join("".join(pieces).split("\n"))
+
+
+def _first_match(text: str, terms: list[list[str]]) -> int | None:
+    """Where the first occurrence of any term starts in ``text``.
+
+    Found with the terms' patterns in the normalized text and checked by tokenizing the original around
+    that place; only when normalization moved characters in a way that check rejects is the whole text
+    tokenized.
+    """
+    folded = normalized(text)
+    starts = [found.start() for tokens in terms if tokens and (found := term_pattern(tokens).search(folded))]
+    if not starts:
+        return None
+    index = min(starts) if len(folded) == len(text) else _original_index(text, min(starts))
+    offset = max(0, index - _WINDOW_MARGIN)
+    tokens = tokenize(text[offset : index + _WINDOW_MARGIN * 2])
+    if any(start + offset == index for phrase in terms for start, _ in find_phrase(tokens, phrase)):
+        return index
+    every = [start for phrase in terms for start, _ in find_phrase(tokenize(text), phrase)]
+    return min(every) if every else None
+
+
+def _original_index(text: str, position: int) -> int:
+    """The index in ``text`` of the character whose normalized form holds ``position`` of the normalized
+    text (NFKC turns … into three characters, so the two texts' offsets drift apart)."""
+    low, high = 0, len(text)
+    while low < high:  # the shortest prefix whose normalized form reaches past ``position``
+        middle = (low + high) // 2
+        if len(normalized(text[: middle + 1])) > position:
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def _shorten(text: str, start: int, end: int) -> str:
