@@ -259,18 +259,19 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
     ]
 
 
-# The full-text index's rows by capture: its rowid is the article's rowid, an internal number that
+# The full-text index's contents by capture: its rowid is the article's rowid, an internal number that
 # depends on insertion order (a rebuild reading files in another order numbers them differently), so
-# what is compared is that each entry sits at its own article's rowid.
-FTS_ROWS = """SELECT f.capture_id, f.title, f.text, f.rowid = a.rowid AS at_its_article
-    FROM articles_fts f LEFT JOIN articles a ON a.capture_id = f.capture_id
-    ORDER BY f.capture_id"""
+# what is compared is every token the index holds, with its column and position, by the capture of the
+# article at that rowid (the index is contentless: the tokens come from its vocabulary table).
+FTS_ROWS = """SELECT a.capture_id, v.col, v.offset, v.term
+    FROM articles_fts_instances v LEFT JOIN articles a ON a.rowid = v.doc
+    ORDER BY a.capture_id, v.col, v.offset"""
 
 
 def dump_content(db) -> list[str]:
-    """Every row of every table, sorted, and then the full-text index's rows (capture id and the indexed
-    title and text; not its segment storage, whose bytes depend on the history of writes): two archives
-    with equal content give equal lists whatever order their rows were inserted in."""
+    """Every row of every table, sorted, and then the full-text index's contents (each token by capture,
+    column and position; not its segment storage, whose bytes depend on the history of writes): two
+    archives with equal content give equal lists whatever order their rows were inserted in."""
     rows = sorted(line for line in db.conn.iterdump() if not line.startswith('INSERT INTO "articles_fts'))
     fts = db.execute(FTS_ROWS).fetchall()
     return rows + [f"articles_fts {row!r}" for row in fts]
