@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
+from archive.db.cjk import shadow_text
 from archive.db.migrations import applied_versions, migrate
 from archive.db.schema import REGISTRY, open_archive
-from archive.db.cjk import shadow_text
 from archive.db.search import search
 from archive.extract.result import LinkRef
 from cli.commands.reading import search as search_command
