@@ -151,18 +151,11 @@ def test_canned_search_and_cli_search_are_built_by_one_function() -> None:
     from archive.db.search import ranked_search_sql
     from archive.serve.metadata import SEARCH_SQL
 
-    cli_sql = ranked_search_sql(
-        match=":expression", title_match=":title_expression", query=":query", columns="*", limit=":limit"
-    )
-    canned_sql = ranked_search_sql(
-        match="cjk_query(:q)", title_match="cjk_title_query(:q)", query=":q", columns="*", limit="100"
-    )
+    cli_sql = ranked_search_sql(match=":expression", query=":query", columns="*", limit=":limit")
+    canned_sql = ranked_search_sql(match="cjk_query(:q)", query=":q", columns="*", limit="100")
     # Only the parameters differ: the filters, the one-hit-per-URL rule and the ranking are shared.
     assert (
-        cli_sql.replace(":expression", "cjk_query(:q)")
-        .replace(":title_expression", "cjk_title_query(:q)")
-        .replace(":query", ":q")
-        .replace(":limit", "100")
+        cli_sql.replace(":expression", "cjk_query(:q)").replace(":query", ":q").replace(":limit", "100")
     ) == canned_sql
     assert SEARCH_SQL.rsplit("\nSELECT ", 1)[0] == canned_sql.rsplit("\nSELECT ", 1)[0]
     assert SEARCH_SQL.split("\nFROM ranked")[1] == canned_sql.split("\nFROM ranked")[1]

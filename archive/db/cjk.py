@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 BOUNDARY = "\ue000"
 
@@ -48,8 +48,7 @@ _CJK_RANGES = (
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A token and the half-open span ``[start, end)`` of original characters it came from."""
 
     text: str
@@ -63,25 +62,25 @@ def has_hangul(text: str) -> bool:
 
 
 def is_cjk(char: str) -> bool:
+    if "\u4e00" <= char <= "\u9fff":  # the common case first
+        return True
     code = ord(char)
     return any(low <= code <= high for low, high in _CJK_RANGES)
 
 
 def _is_word_char(char: str) -> bool:
     # The classes unicode61 keeps inside tokens by default: letters, numbers, private use.
+    if "\u4e00" <= char <= "\u9fef":  # assigned unified ideographs (Lo), the common case
+        return True
     if char == BOUNDARY:
         return False
     category = unicodedata.category(char)
     return category[0] in "LN" or category == "Co"
 
 
-def _normalized_chars(text: str) -> list[tuple[str, int]]:
-    """Each normalized character with the index of the original character it came from."""
-    out: list[tuple[str, int]] = []
-    for index, char in enumerate(text):
-        for piece in unicodedata.normalize("NFKC", char).casefold():
-            out.append((piece, index))
-    return out
+# Unified ideographs assigned since Unicode 11: letters that NFKC and case folding leave as they are,
+# so a run of them needs no per-character normalization (most of a Chinese text).
+_PLAIN_HAN_RUN = re.compile("[\u4e00-\u9fef]+|.", re.DOTALL)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -91,34 +90,42 @@ def tokenize(text: str) -> list[Token]:
     word_start = 0
     word_end = 0
     gap_start: int | None = None
-
-    def close_word() -> None:
-        if word:
-            tokens.append(Token("".join(word), word_start, word_end))
-            word.clear()
-
-    def open_token(start: int) -> None:
-        nonlocal gap_start
-        if gap_start is not None and tokens:
-            tokens.append(Token(BOUNDARY, gap_start, start))
-        gap_start = None
-
-    for char, index in _normalized_chars(text):
-        if _is_word_char(char) and is_cjk(char):
-            close_word()
-            open_token(index)
-            tokens.append(Token(char, index, index + 1))
-        elif _is_word_char(char):
-            if not word:
-                open_token(index)
-                word_start = index
-            word.append(char)
-            word_end = index + 1
-        else:
-            close_word()
-            if gap_start is None:
-                gap_start = index
-    close_word()
+    for match in _PLAIN_HAN_RUN.finditer(text):
+        run, start = match.group(), match.start()
+        if len(run) > 1 or "\u4e00" <= run <= "\u9fef":  # plain ideographs: a token each, no normalizing
+            if word:
+                tokens.append(Token("".join(word), word_start, word_end))
+                word.clear()
+            if gap_start is not None and tokens:
+                tokens.append(Token(BOUNDARY, gap_start, start))
+            gap_start = None
+            tokens.extend(Token(char, start + i, start + i + 1) for i, char in enumerate(run))
+            continue
+        for char in unicodedata.normalize("NFKC", run).casefold():
+            if _is_word_char(char) and is_cjk(char):
+                if word:
+                    tokens.append(Token("".join(word), word_start, word_end))
+                    word.clear()
+                if gap_start is not None and tokens:
+                    tokens.append(Token(BOUNDARY, gap_start, start))
+                gap_start = None
+                tokens.append(Token(char, start, start + 1))
+            elif _is_word_char(char):
+                if not word:
+                    if gap_start is not None and tokens:
+                        tokens.append(Token(BOUNDARY, gap_start, start))
+                    gap_start = None
+                    word_start = start
+                word.append(char)
+                word_end = start + 1
+            else:
+                if word:
+                    tokens.append(Token("".join(word), word_start, word_end))
+                    word.clear()
+                if gap_start is None:
+                    gap_start = start
+    if word:
+        tokens.append(Token("".join(word), word_start, word_end))
     return tokens
 
 
@@ -225,8 +232,27 @@ def term_pattern(tokens: list[str]) -> re.Pattern[str]:
         elif len(token) == 1 and is_cjk(token):
             parts.append(re.escape(token))
         else:
-            parts.append(f"(?<!{_NOT_LATIN_WORD}){re.escape(token)}(?!{_NOT_LATIN_WORD})")
+            # The word first (a literal lets the regex engine skip ahead), then the character before it.
+            word = re.escape(token)
+            parts.append(f"{word}(?<!{_NOT_LATIN_WORD}{word})(?!{_NOT_LATIN_WORD})")
     return re.compile("".join(parts))
+
+
+# Characters that NFKC rewrites into letters, digits or ideographs: full-width letters and digits (not
+# the full-width punctuation every Chinese text has), half-width kana and Hangul,
+# compatibility and radical forms of ideographs, enclosed and squared CJK, circled and parenthesized
+# numbers, letter-like and number forms, super- and subscripts, Latin ligatures. A text without any of
+# them reads the same to a term as its normalized form does (case aside).
+_REWRITTEN_BY_NFKC = re.compile(
+    "[\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2100-\u218f\u2460-\u24ff\u2e80-\u2fdf"
+    "\u3200-\u33ff\uf900-\ufaff\ufb00-\ufb4f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uffdc"
+    "\U0001f100-\U0001f1ff\U0002f800-\U0002fa1f]"
+)
+
+
+def has_compatibility_forms(text: str) -> bool:
+    """Whether normalizing ``text`` could turn some of it into other letters, digits or ideographs."""
+    return _REWRITTEN_BY_NFKC.search(text) is not None
 
 
 def normalized(text: str | None) -> str:
@@ -264,11 +290,12 @@ def sql_match_expression(query: str | None) -> str:
 
 def find_phrase(tokens: list[Token], phrase: list[str]) -> list[tuple[int, int]]:
     """Spans in the original text where ``phrase`` occurs as consecutive tokens."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     size = len(phrase)
     if not size:
         return spans
-    for i in range(len(tokens) - size + 1):
-        if all(tokens[i + k].text == phrase[k] for k in range(size)):
+    texts = [token.text for token in tokens]
+    for i in range(len(texts) - size + 1):
+        if texts[i] == phrase[0] and texts[i : i + size] == phrase:
             spans.append((tokens[i].start, tokens[i + size - 1].end))
     return spans

@@ -402,8 +402,12 @@ def _pair_index(db: Database) -> None:
         db,
         [
             "DROP TABLE IF EXISTS articles_fts",
+            "DROP TABLE IF EXISTS articles_fts_titles",
             """CREATE VIRTUAL TABLE articles_fts USING fts5(
                 title, text, content = '', prefix = '1', tokenize = 'unicode61')""",
+            # The titles alone: title matches are found without walking every match of the text.
+            """CREATE VIRTUAL TABLE articles_fts_titles USING fts5(
+                title, content = '', prefix = '1', tokenize = 'unicode61')""",
             "CREATE VIRTUAL TABLE articles_fts_instances USING fts5vocab(articles_fts, instance)",
             """CREATE TABLE search_docs (
                 capture_id TEXT NOT NULL,
@@ -411,7 +415,9 @@ def _pair_index(db: Database) -> None:
                 fetched_at TEXT,
                 published TEXT,
                 section TEXT,
-                page_kind TEXT NOT NULL
+                page_kind TEXT NOT NULL,
+                title TEXT,
+                text_chars INTEGER
             )""",
             "CREATE INDEX idx_search_docs_url ON search_docs(url, fetched_at)",
             "CREATE TABLE search_stale (doc INTEGER PRIMARY KEY, title TEXT, text TEXT)",

@@ -21,16 +21,16 @@ Ranking, in order (each key breaks the ties of the one before; docs/schema.md sa
    is mostly link titles; left out unless asked for);
 2. pages whose title contains a term of the query before the others;
 3. how often the query occurs in the text (on a magazine site, the article *about* 海西 says it often);
-4. bm25 (title weighted 4x), which favours the shorter of two texts with equal counts;
+4. the shorter text, of two with equal counts (the query weighs more in it);
 5. newest publication date, then URL, so that equal scores come back in a stable order.
 
 The order is exact over a bounded set of candidates: the newest :data:`SCAN_WINDOW` matching
 articles and the newest :data:`SCAN_WINDOW` with a term in the title (FTS5 walks its lists newest
-first and stops there), of which the :data:`POOL_SIZE` best by kind, title and bm25 have their text
-read to count occurrences. A query matching fewer articles than the window (almost every query
-that names something) is ranked over all of its matches; a query matching more (的, 民族) is ranked
-among the newest of them, which is what keeps it in tens of milliseconds. Recall is exact either way:
-every result contains every term, and :func:`count_matches` counts all matches.
+first and stops there). A query matching fewer articles than that (almost every query that names
+something) is ranked over all of its matches; a query matching more (的, 民族, 发展) is ranked among
+the newest of them. Recall is exact either way: every result contains every term, and
+:func:`count_matches` counts all matches. Nothing here costs in proportion to the number of matches:
+bm25 is not used, because FTS5 computes its idf by walking every match of every phrase.
 """
 
 from __future__ import annotations
@@ -47,21 +47,19 @@ from sqlite_utils import Database
 from archive.db.cjk import (
     NO_MATCH,
     find_phrase,
+    has_compatibility_forms,
     index_text,
+    is_cjk,
     normalized,
     query_terms,
     sql_match_expression,
     term_pattern,
-    term_phrases,
     tokenize,
 )
 
-TITLE_WEIGHT = 4.0
-TEXT_WEIGHT = 1.0
-SCAN_WINDOW = 4000
-"""Matching articles, newest first, that each scan scores with bm25 (two scans: any match, title match)."""
-POOL_SIZE = 200
-"""Best-scored candidates whose text is read to count the query's occurrences."""
+SCAN_WINDOW = 200
+"""Matching articles, newest first, that each of the two scans (any match, title match) takes as
+candidates; each candidate's text is read to count the query in it."""
 SNIPPET_BEFORE = 30
 SNIPPET_AFTER = 90
 HIGHLIGHT = ("【", "】")
@@ -75,7 +73,7 @@ document given the tokens it was indexed with, so an index built under another s
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One article matching a query. ``score`` is bm25 negated: higher means more relevant."""
+    """One article matching a query. ``score``: occurrences of the query per 1,000 characters of text."""
 
     url: str
     title: str | None
@@ -91,12 +89,11 @@ def register_functions(conn: sqlite3.Connection) -> None:
     """Expose the search functions to SQL on ``conn``.
 
     Any SQL client (a Datasette canned query, the sqlite3 shell with Python) can then search with
-    ``articles_fts MATCH cjk_query(:q)``. ``cjk_title_query(q)`` matches articles with a term of q in
-    the title, ``cjk_hits(text, q)`` counts q's occurrences in a text, ``cjk_snippet(text, q)`` cuts a
-    marked snippet and ``cjk_shadow(text)`` gives the indexed form.
+    ``articles_fts MATCH cjk_query(:q)`` (or ``articles_fts_titles``, titles only). ``cjk_hits(text, q)``
+    counts q's occurrences in a text, ``cjk_snippet(text, q)`` cuts a marked snippet and
+    ``cjk_shadow(text)`` gives the indexed form.
     """
     conn.create_function("cjk_query", 1, sql_match_expression, deterministic=True)
-    conn.create_function("cjk_title_query", 1, title_match_expression, deterministic=True)
     conn.create_function("cjk_shadow", 1, index_text, deterministic=True)
     conn.create_function("cjk_hits", 2, count_hits, deterministic=True)
     conn.create_function(
@@ -107,27 +104,46 @@ def register_functions(conn: sqlite3.Connection) -> None:
     )
 
 
-def title_match_expression(query: str | None) -> str:
-    """A MATCH expression for the articles that match ``query`` with at least one term in the title."""
-    phrases = term_phrases(query or "")
-    if not phrases:
-        return NO_MATCH
-    in_title = "{title} : (" + " OR ".join(phrases) + ")"
-    return in_title if len(phrases) == 1 else f"({' AND '.join(phrases)}) AND {in_title}"
+@dataclass(frozen=True)
+class TermMatcher:
+    """Finds one term of a query in a text the way the index does, cheaply.
+
+    The term is looked for in the text as written: a term of CJK characters (most Chinese queries) as
+    a plain substring, anything else with its :func:`~archive.db.cjk.term_pattern` ignoring case.
+    Normalizing a whole article (NFKC) costs more than the rest of a search, so only a text where that
+    finds nothing and that holds forms normalization rewrites (ＤＳＣ for DSC, a compatibility
+    ideograph) is normalized. A text with both forms has only its plain ones counted.
+    """
+
+    literal: str | None
+    pattern: re.Pattern[str]
+    loose: re.Pattern[str]
+
+    def count(self, text: str) -> int:
+        found = text.count(self.literal) if self.literal is not None else len(self.loose.findall(text))
+        if found or not has_compatibility_forms(text):
+            return found
+        return len(self.pattern.findall(normalized(text)))
+
+
+@lru_cache(maxsize=256)
+def term_matcher(tokens: tuple[str, ...]) -> TermMatcher:
+    literal = "".join(tokens) if all(len(token) == 1 and is_cjk(token) for token in tokens) else None
+    pattern = term_pattern(list(tokens))
+    return TermMatcher(literal, pattern, re.compile(pattern.pattern, re.IGNORECASE))
 
 
 @lru_cache(maxsize=64)
-def _query_patterns(query: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(term_pattern(tokens) for tokens in query_terms(query))
+def _query_matchers(query: str) -> tuple[TermMatcher, ...]:
+    return tuple(term_matcher(tuple(tokens)) for tokens in query_terms(query))
 
 
 def count_hits(text: str | None, query: str | None) -> int:
     """How many times the terms of ``query`` occur in ``text``, summed over terms, counted where the
-    index would find them (normalized text, CJK as substrings, Latin words whole)."""
+    index would find them (CJK as substrings, Latin words whole, after normalization)."""
     if not text or not query:
         return 0
-    folded = normalized(text)
-    return sum(len(pattern.findall(folded)) for pattern in _query_patterns(query))
+    return sum(matcher.count(text) for matcher in _query_matchers(query))
 
 
 # -- keeping the index -----------------------------------------------------------------------------
@@ -171,6 +187,7 @@ def rebuild_index(db: Database) -> int:
     :data:`INDEX_SCHEME`.
     """
     db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
+    db.execute("INSERT INTO articles_fts_titles (articles_fts_titles) VALUES ('delete-all')")
     db.execute("DELETE FROM search_docs")
     db.execute("DELETE FROM search_stale")
     rows = db.execute(
@@ -192,16 +209,23 @@ def index_scheme(db: Database) -> str | None:
 
 
 def _fts_insert(db: Database, rowid: int, title: str | None, text: str | None) -> None:
+    indexed_title = index_text(title)
     db.execute(
         "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-        [rowid, index_text(title), index_text(text)],
+        [rowid, indexed_title, index_text(text)],
     )
+    db.execute("INSERT INTO articles_fts_titles (rowid, title) VALUES (?, ?)", [rowid, indexed_title])
 
 
 def _fts_delete(db: Database, rowid: int, title: str | None, text: str | None) -> None:
+    indexed_title = index_text(title)
     db.execute(
         "INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
-        [rowid, index_text(title), index_text(text)],
+        [rowid, indexed_title, index_text(text)],
+    )
+    db.execute(
+        "INSERT INTO articles_fts_titles (articles_fts_titles, rowid, title) VALUES ('delete', ?, ?)",
+        [rowid, indexed_title],
     )
 
 
@@ -214,7 +238,7 @@ def _stale_entry(db: Database, rowid: int) -> tuple[str | None, str | None] | No
     return (row[0], row[1]) if row else None
 
 
-_DOC_COLUMNS = ("capture_id", "url", "fetched_at", "published", "section", "page_kind")
+_DOC_COLUMNS = ("capture_id", "url", "fetched_at", "published", "section", "page_kind", "title", "text_chars")
 
 
 def _write_doc(db: Database, rowid: int, capture_id: str) -> None:
@@ -225,7 +249,8 @@ def _write_doc(db: Database, rowid: int, capture_id: str) -> None:
     ).fetchone()
     if doc is None:  # no capture row: indexed for SQL clients, but of no kind that search() returns
         doc = db.execute(
-            "SELECT capture_id, url, NULL, published, section, 'uncaptured' FROM articles WHERE capture_id = ?",
+            "SELECT capture_id, url, NULL, published, section, 'uncaptured', title, length(text) FROM articles "
+            "WHERE capture_id = ?",
             [capture_id],
         ).fetchone()
     stored = db.execute(
@@ -234,7 +259,7 @@ def _write_doc(db: Database, rowid: int, capture_id: str) -> None:
     if stored == doc:
         return
     db.execute(
-        f"INSERT OR REPLACE INTO search_docs (rowid, {', '.join(_DOC_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT OR REPLACE INTO search_docs (rowid, {', '.join(_DOC_COLUMNS)}) VALUES (?{', ?' * len(_DOC_COLUMNS)})",
         [rowid, *doc],
     )
 
@@ -249,12 +274,12 @@ def _article_rowid(db: Database, capture_id: str) -> int:
 # -- querying --------------------------------------------------------------------------------------
 
 _NEWER = "({n}.fetched_at > {p}.fetched_at OR ({n}.fetched_at = {p}.fetched_at AND {n}.capture_id > {p}.capture_id))"
+_FIELDS = "doc, capture_id, url, fetched_at, published, section, page_kind, title, text_chars"
 
 
 def ranked_search_sql(
     *,
     match: str,
-    title_match: str,
     query: str,
     columns: str,
     limit: str,
@@ -263,73 +288,70 @@ def ranked_search_sql(
 ) -> str:
     """The one ranked search query, shared by :func:`search` and the Datasette canned query.
 
-    ``match`` and ``title_match`` are the SQL giving the MATCH expressions (all terms; all terms with
-    one in the title), ``query`` the SQL giving the user's query (for ``cjk_hits``); ``columns`` is the
-    outer select list over ``doc, capture_id, url, title, published, section, page_kind, text, score,
-    title_hit, text_hits``; ``where`` adds conditions on the ``search_docs`` row, written with
+    ``match`` is the SQL giving the MATCH expression, ``query`` the SQL giving the user's query (for
+    ``cjk_hits``); ``columns`` is the
+    outer select list over ``doc, capture_id, url, title, published, section, page_kind, text,
+    title_hit, text_hits, score``; ``where`` adds conditions on the ``search_docs`` row, written with
     ``{doc}`` for its alias. One row per URL, the newest matching capture, in the order the module
     docstring gives.
+
+    Texts are read only for the candidates in the groups (page kind, title or not) that the first
+    ``limit`` results come from: with a word in a hundred titles, the others are never read.
     """
     kind_list = ", ".join(repr(kind) for kind in kinds)
 
     def doc_filter(alias: str) -> str:
         return " AND ".join([f"{alias}.page_kind IN ({kind_list})", *(w.format(doc=alias) for w in where)])
 
-    def scan(expression: str) -> str:
+    def scan(index: str) -> str:
         return f"""SELECT d.rowid AS doc, d.capture_id, d.url, d.fetched_at, d.published, d.section, d.page_kind,
-           -bm25(articles_fts, {TITLE_WEIGHT}, {TEXT_WEIGHT}) AS score,
-           bm25(articles_fts, 1.0, 0.0) < 0 AS title_hit
-    FROM articles_fts CROSS JOIN search_docs d ON d.rowid = articles_fts.rowid
-    WHERE articles_fts MATCH {expression} AND {doc_filter("d")}
-    ORDER BY articles_fts.rowid DESC LIMIT {SCAN_WINDOW}"""
+           d.title, d.text_chars
+    FROM {index} CROSS JOIN search_docs d ON d.rowid = {index}.rowid
+    WHERE {index} MATCH {match} AND {doc_filter("d")}
+    ORDER BY {index}.rowid DESC LIMIT {SCAN_WINDOW}"""
 
-    def scored(column: str, weights: str) -> str:
-        return (
-            f"(SELECT {column}bm25(articles_fts, {weights}) FROM articles_fts "
-            f"WHERE articles_fts MATCH {match} AND articles_fts.rowid = n.rowid)"
-        )
-
-    order = f"{kind_rank_sql()}, title_hit DESC, text_hits DESC, score DESC, published DESC, url"
-    fields = "doc, capture_id, url, fetched_at, published, section, page_kind, score, title_hit"
-    return f"""WITH matched AS MATERIALIZED (
-    {scan(match)}
+    order = "kind_rank, title_hit DESC, text_hits DESC, text_chars, published DESC, url"
+    return f"""WITH candidates AS MATERIALIZED (
+    SELECT * FROM ({scan("articles_fts")})
+    UNION
+    SELECT * FROM ({scan("articles_fts_titles")})
 ),
-titled AS MATERIALIZED (
-    {scan(title_match)}
-),
-newest AS (
-    SELECT *, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
-    FROM (SELECT * FROM matched UNION SELECT * FROM titled)
-),
-pool AS MATERIALIZED (
-    SELECT {fields} FROM newest WHERE version_rank = 1
-    ORDER BY {kind_rank_sql()}, title_hit DESC, score DESC LIMIT {POOL_SIZE}
-),
-newer AS MATERIALIZED (
-    SELECT * FROM (
-        SELECT p.doc AS replaces, n.rowid AS doc, n.capture_id, n.url, n.fetched_at, n.published, n.section,
-               n.page_kind, {scored("-", f"{TITLE_WEIGHT}, {TEXT_WEIGHT}")} AS score,
-               {scored("", "1.0, 0.0")} < 0 AS title_hit
-        FROM pool p JOIN search_docs n ON n.url = p.url
-        WHERE {_NEWER.format(n="n", p="p")} AND {doc_filter("n")})
-    WHERE score IS NOT NULL
-),
-finalists AS (
-    SELECT {fields} FROM pool WHERE doc NOT IN (SELECT replaces FROM newer)
-    UNION ALL
-    SELECT {fields} FROM (
+newest AS MATERIALIZED (
+    SELECT {_FIELDS} FROM (
         SELECT *, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
-        FROM newer)
+        FROM candidates)
     WHERE version_rank = 1
 ),
+newer AS MATERIALIZED (
+    SELECT p.doc AS replaces, n.rowid AS doc, n.capture_id, n.url, n.fetched_at, n.published, n.section,
+           n.page_kind, n.title, n.text_chars
+    FROM newest p JOIN search_docs n ON n.url = p.url
+    WHERE {_NEWER.format(n="n", p="p")} AND {doc_filter("n")}
+      AND EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH {match} AND articles_fts.rowid = n.rowid)
+),
+finalists AS MATERIALIZED (
+    SELECT *, {kind_rank_sql()} AS kind_rank, cjk_hits(title, {query}) > 0 AS title_hit FROM (
+        SELECT {_FIELDS} FROM newest WHERE doc NOT IN (SELECT replaces FROM newer)
+        UNION ALL
+        SELECT {_FIELDS} FROM (
+            SELECT *, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
+            FROM newer)
+        WHERE version_rank = 1)
+),
+cutoff AS MATERIALIZED (
+    SELECT kind_rank, title_hit FROM finalists ORDER BY kind_rank, title_hit DESC LIMIT 1 OFFSET ({limit}) - 1
+),
 ranked AS MATERIALIZED (
-    SELECT f.*, a.title, a.text, cjk_hits(a.text, {query}) AS text_hits
+    SELECT f.*, cjk_hits(a.text, {query}) AS text_hits
     FROM finalists f JOIN articles a ON a.rowid = f.doc
+    WHERE NOT EXISTS (SELECT 1 FROM cutoff c WHERE (f.kind_rank, -f.title_hit) > (c.kind_rank, -c.title_hit))
     ORDER BY {order}
     LIMIT {limit}
 )
 SELECT {columns}
-FROM ranked
+FROM (
+    SELECT r.*, a.text, round(1000.0 * r.text_hits / max(r.text_chars, 1), 3) AS score
+    FROM ranked r JOIN articles a ON a.rowid = r.doc)
 ORDER BY {order}"""
 
 
@@ -363,14 +385,12 @@ def search(
     kinds = (*DEFAULT_KINDS, "listing") if include_listings else DEFAULT_KINDS
     params: dict[str, object] = {
         "expression": expression,
-        "title_expression": title_match_expression(query),
         "query": query,
         "limit": limit,
     }
     where = _filters(params, section=section, since=since, until=until)
     sql = ranked_search_sql(
         match=":expression",
-        title_match=":title_expression",
         query=":query",
         columns="capture_id, url, title, published, section, text, score, page_kind",
         limit=":limit",
@@ -437,9 +457,10 @@ def count_matches(
 
 # -- snippets --------------------------------------------------------------------------------------
 
-# Characters of original text tokenized on each side of a candidate match: more than a snippet shows,
-# so that the marks inside the snippet are the same as tokenizing the whole text would give.
-_WINDOW_MARGIN = 64
+# Characters of original text tokenized on each side of a snippet: a token cut at the edge of what is
+# tokenized (a long Latin word) then lies outside what the snippet shows, so the marks inside it are
+# the ones tokenizing the whole text would give.
+_WINDOW_MARGIN = 16
 
 
 def make_snippet(text: str, terms: list[list[str]]) -> str:
@@ -473,15 +494,35 @@ def make_snippet(text: str, terms: list[list[str]]) -> str:
 def _first_match(text: str, terms: list[list[str]]) -> int | None:
     """Where the first occurrence of any term starts in ``text``.
 
-    Found with the terms' patterns in the normalized text and checked by tokenizing the original around
-    that place; only when normalization moved characters in a way that check rejects is the whole text
-    tokenized.
+    A term of CJK characters is looked up as it is. Other terms are found with their patterns in the
+    normalized text and checked by tokenizing the original around that place; only when normalization
+    moved characters in a way that check rejects is the whole text tokenized.
     """
+    matchers = [term_matcher(tuple(tokens)) for tokens in terms if tokens]
+    literal_starts = [
+        found for matcher in matchers if matcher.literal and (found := text.find(matcher.literal)) >= 0
+    ]
+    loose_starts = [
+        found.start() for matcher in matchers if not matcher.literal and (found := matcher.loose.search(text))
+    ]
+    others = [matcher for matcher in matchers if not matcher.literal or matcher.literal not in text]
+    if loose_starts and len(loose_starts) == len(others):  # every other term found as written
+        index = min(loose_starts)
+        if literal_starts and min(literal_starts) <= index:
+            return min(literal_starts)
+        offset = max(0, index - _WINDOW_MARGIN)
+        tokens = tokenize(text[offset : index + _WINDOW_MARGIN * 8])
+        if any(start + offset == index for phrase in terms for start, _ in find_phrase(tokens, phrase)):
+            return index
+    if not others:
+        return min(literal_starts) if literal_starts else None
     folded = normalized(text)
-    starts = [found.start() for tokens in terms if tokens and (found := term_pattern(tokens).search(folded))]
+    starts = [found.start() for matcher in others if (found := matcher.pattern.search(folded))]
     if not starts:
-        return None
+        return min(literal_starts) if literal_starts else None
     index = min(starts) if len(folded) == len(text) else _original_index(text, min(starts))
+    if literal_starts and min(literal_starts) <= index:
+        return min(literal_starts)
     offset = max(0, index - _WINDOW_MARGIN)
     tokens = tokenize(text[offset : index + _WINDOW_MARGIN * 2])
     if any(start + offset == index for phrase in terms for start, _ in find_phrase(tokens, phrase)):

@@ -18,9 +18,8 @@ DESCRIPTION = (
 # The CLI's query (archive.db.search), over the newest matching capture of each URL; listings left out.
 SEARCH_SQL = ranked_search_sql(
     match="cjk_query(:q)",
-    title_match="cjk_title_query(:q)",
     query=":q",
-    columns="title, url, published, section, cjk_snippet(text, :q) AS snippet, round(score, 4) AS bm25, "
+    columns="title, url, published, section, cjk_snippet(text, :q) AS snippet, text_hits AS occurrences, "
     "page_kind, capture_id",
     limit="100",
 )
@@ -75,6 +74,7 @@ def archive_metadata(database: str) -> dict[str, Any]:
                     "articles_per_section_month": {"facets": ["section"]},
                     "articles_fts": {"hidden": True},
                     "articles_fts_instances": {"hidden": True},
+                    "articles_fts_titles": {"hidden": True},
                     "search_docs": {"hidden": True},
                     "search_stale": {"hidden": True},
                     "search_meta": {"hidden": True},

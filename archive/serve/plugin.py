@@ -1,7 +1,7 @@
 """The Datasette plugin: CJK search functions on every connection of an archive database, and short
 error pages.
 
-``prepare_connection`` registers ``cjk_query``, ``cjk_title_query``, ``cjk_hits``, ``cjk_snippet`` and
+``prepare_connection`` registers ``cjk_query``, ``cjk_hits``, ``cjk_snippet`` and
 ``cjk_shadow``. For the archive databases it also replaces Datasette's own ``escape_fts``: a table's
 search box (``?_search=``) builds ``MATCH escape_fts(:search)``, and the archive's only FTS table,
 ``articles_fts``, holds the CJK index form, so the right escaping there *is* ``cjk_query``.
