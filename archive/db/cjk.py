@@ -27,6 +27,7 @@ the index held before schema migration 20.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from typing import NamedTuple
@@ -163,7 +164,20 @@ _CJK_OR_OTHER = re.compile(f"([{_CJK_CLASS}]+)|[^{_CJK_CLASS}]+")
 _NOT_LATIN_WORD = f"[^\\W_{_CJK_CLASS}]"  # a word character that is not CJK
 
 
+# Characters whose NFKC form tokenizes as they do (ASCII, unified ideographs, CJK and general punctuation,
+# full-width punctuation, Latin-1 punctuation): a text made of nothing else needs only case folding.
+# NFKC costs more than everything else in indexing a Chinese article; tests/test_db_search.py checks
+# this set character by character.
+_NEEDS_NFKC = re.compile(
+    "[^\x00-\x7f\u4e00-\u9fff\u3000-\u3037\u303b-\u303f\u2000-\u205e"
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    "\u00a0-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf]"
+)
+
+
 def _normalize(text: str) -> str:
+    if _NEEDS_NFKC.search(text) is None:
+        return text.casefold()
     return unicodedata.normalize("NFKC", text).casefold()
 
 
@@ -180,21 +194,32 @@ def _pieces(normalized: str) -> list[tuple[bool | None, str]]:
     return pieces
 
 
+_GAP = re.compile(r"[\W_]+")
+_CJK_SPLIT = re.compile(f"([{_CJK_CLASS}]+)")
+
+
 def index_tokens(text: str | None) -> list[str]:
     """The tokens :func:`index_text` writes, in order: one per CJK character (its pair with the next CJK
     character, or itself at the end of a run), one per Latin word or number, BOUNDARY between runs."""
-    tokens: list[str] = []
-    for is_cjk, run in _pieces(_normalize(text or "")):
-        if is_cjk:
-            tokens.extend(run[i : i + 2] for i in range(len(run)))
-        else:
-            tokens.append(run)
-    return tokens
+    indexed = index_text(text)
+    return indexed.split(" ") if indexed else []
 
 
 def index_text(text: str | None) -> str:
-    """The indexable form of ``text``: :func:`index_tokens` separated by single spaces."""
-    return " ".join(index_tokens(text))
+    """The indexable form of ``text``: :func:`index_tokens` separated by single spaces.
+
+    Separators become boundaries in one pass, the rest splits into CJK runs and what lies between
+    them (Latin words, numbers, boundaries), both in C; a run becomes its pairs with one Python step
+    per run, not per character.
+    """
+    parts = _CJK_SPLIT.split(_GAP.sub(f" {BOUNDARY} ", _normalize(text or "")))
+    parts[1::2] = [f" {' '.join(map(operator.add, run, run[1:]))} {run[-1]} " for run in parts[1::2]]
+    tokens = "".join(parts).split()
+    if tokens and tokens[0] == BOUNDARY:  # separators before the first token or after the last
+        del tokens[0]
+    if tokens and tokens[-1] == BOUNDARY:
+        del tokens[-1]
+    return " ".join(tokens)
 
 
 def _phrase_tokens(pieces: list[tuple[bool | None, str]]) -> tuple[list[str], bool]:

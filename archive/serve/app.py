@@ -20,6 +20,7 @@ SETTINGS = {
     "sql_time_limit_ms": 1000,
     "facet_time_limit_ms": 500,
     "num_sql_threads": 12,
+    "suggest_facets": False,
 }
 
 
