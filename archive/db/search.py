@@ -25,8 +25,8 @@ Ranking, in order (each key breaks the ties of the one before; docs/schema.md sa
 5. newest publication date, then URL, so that equal scores come back in a stable order.
 
 The order is exact over a bounded set of candidates: the newest :data:`SCAN_WINDOW` matching
-articles and the newest :data:`SCAN_WINDOW` with a term in the title (FTS5 walks its lists newest
-first and stops there). A query matching fewer articles than that (almost every query that names
+articles and the newest :data:`SCAN_WINDOW` with the whole query in the title, or as many of each as
+results are asked for if that is more (FTS5 walks its lists newest first and stops there). A query matching fewer articles than that (almost every query that names
 something) is ranked over all of its matches; a query matching more (的, 民族, 发展) is ranked among
 the newest of them. Recall is exact either way: every result contains every term, and
 :func:`count_matches` counts all matches. Nothing here costs in proportion to the number of matches:
@@ -59,7 +59,8 @@ from archive.db.cjk import (
 
 SCAN_WINDOW = 200
 """Matching articles, newest first, that each of the two scans (any match, title match) takes as
-candidates; each candidate's text is read to count the query in it."""
+candidates, or as many as the results asked for if that is more; each candidate's text may be read to
+count the query in it."""
 SNIPPET_BEFORE = 30
 SNIPPET_AFTER = 90
 HIGHLIGHT = ("【", "】")
@@ -308,7 +309,7 @@ def ranked_search_sql(
            d.title, d.text_chars
     FROM {index} CROSS JOIN search_docs d ON d.rowid = {index}.rowid
     WHERE {index} MATCH {match} AND {doc_filter("d")}
-    ORDER BY {index}.rowid DESC LIMIT {SCAN_WINDOW}"""
+    ORDER BY {index}.rowid DESC LIMIT max({SCAN_WINDOW}, {limit})"""
 
     order = "kind_rank, title_hit DESC, text_hits DESC, text_chars, published DESC, url"
     return f"""WITH candidates AS MATERIALIZED (
