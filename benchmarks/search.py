@@ -56,6 +56,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]+")
 class Query:
     text: str
     kind: str
+    filters: dict[str, str] = field(default_factory=dict)
     matches: int = 0
     wall_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)
@@ -238,6 +239,14 @@ def query_log(db, rng: random.Random, per_class: int) -> list[Query]:
         lambda: [rng.choice(chars[:20]), rng.choice(common_pairs)],
     )
     add("several terms", [" ".join(combinations[n % len(combinations)]()) for n in range(per_class)])
+    sections = [
+        row[0] for row in db.execute("SELECT DISTINCT section FROM search_docs WHERE section IS NOT NULL")
+    ]
+    for n in range(per_class):  # a common word in one section, or in one year of one section
+        filters = {"section": rng.choice(sorted(sections))}
+        if n % 2:
+            filters["since"] = filters["until"] = str(rng.randint(2009, 2024))
+        queries.append(Query(rng.choice(common_pairs), "filtered", filters))
     queries.extend(Query(text, "seed phrases") for text in SEED_PHRASES)
     return queries
 
@@ -252,12 +261,12 @@ def measure_search(db, queries: list[Query], repetitions: int) -> None:
     from archive.db.search import count_matches, search
 
     for query in queries:  # untimed: imports, compiled patterns, the pages in the OS cache
-        search(db, query.text)
-        query.matches = count_matches(db, query.text)
+        search(db, query.text, **query.filters)
+        query.matches = count_matches(db, query.text, **query.filters)
     for _ in range(repetitions):
         for query in queries:
             wall, cpu = time.perf_counter(), time.process_time()
-            search(db, query.text)
+            search(db, query.text, **query.filters)
             query.wall_ms.append((time.perf_counter() - wall) * 1000)
             query.cpu_ms.append((time.process_time() - cpu) * 1000)
 
@@ -280,10 +289,16 @@ def report_search(queries: list[Query], repetitions: int) -> None:
             f"{percentile(wall, 0.5):.1f} | {percentile(wall, 0.95):.1f} | {max(wall):.1f} | "
             f"{percentile(cpu, 0.5):.1f} | {percentile(cpu, 0.95):.1f} |"
         )
+    every = [ms for q in queries for ms in q.wall_ms]
+    print(
+        f"\nOf {len(every)} timed searches, {sum(ms > 50 for ms in every)} took more than 50 ms and "
+        f"{sum(ms > 300 for ms in every)} more than 300 ms."
+    )
     slowest = sorted(queries, key=lambda q: -max(q.wall_ms))[:8]
     print("\nSlowest queries (max wall ms over the repetitions, matching captures):")
     for query in slowest:
-        print(f"  {max(query.wall_ms):7.1f} ms  {query.matches:7d}  {query.kind:15s} {query.text}")
+        filters = " ".join(f"--{name} {value}" for name, value in query.filters.items())
+        print(f"  {max(query.wall_ms):7.1f} ms  {query.matches:7d}  {query.kind:15s} {query.text} {filters}")
 
 
 # -- what must still hold -----------------------------------------------------------------------------
@@ -294,7 +309,7 @@ def check_behaviour(db, queries: list[Query], rng: random.Random) -> None:
     and the seed article's place for its own phrases."""
     from archive.db.search import count_matches, search
 
-    checked = [q for q in rng.sample(queries, min(24, len(queries))) if " " not in q.text]
+    checked = [q for q in rng.sample(queries, min(24, len(queries))) if " " not in q.text and not q.filters]
     checked += [q for q in queries if q.kind == "seed phrases"]
     counts = dict.fromkeys((q.text for q in checked), 0)
     rows = db.execute(
