@@ -15,7 +15,8 @@ from sqlite_utils import Database
 
 from archive.db.cjk import has_hangul, shadow_text
 from archive.db.migrations import MigrationRegistry, applied_versions, migrate
-from archive.db.search import INDEX_SCHEME, index_scheme, rebuild_index, register_functions
+from archive.db.search import register_functions
+from archive.db.search_index import INDEX_SCHEME, index_scheme, rebuild_index
 
 REGISTRY = MigrationRegistry()
 

@@ -1,19 +1,5 @@
 """Full-text search over article titles and texts that works for two-character Chinese queries and stays
-fast at 100,000 articles.
-
-The index (schema migration 20, docs/schema.md) has three parts:
-
-* ``articles_fts``: a *contentless* FTS5 table over the indexed form of title and text built by
-  :mod:`archive.db.cjk` (pairs of CJK characters, boundary tokens at punctuation), rowid = the
-  article's rowid, with a one-character prefix index for single-character queries. It stores no text:
-  the articles table already holds it.
-* ``search_docs``: one narrow row per indexed article (rowid = the article's rowid) with what search
-  filters and ranks on (URL, capture time, date, section, page kind), so that neither filtering nor
-  choosing the newest capture of a URL reads the wide article rows.
-* ``search_stale``: what the index holds for an article whose title, text or status changed since it
-  was indexed, kept by triggers on ``articles``: removing a document from a contentless FTS5 table
-  takes the very values it was indexed with, and the article row holds the new ones by the time
-  :func:`index_article` runs.
+fast at 100,000 articles. The index it reads is kept by :mod:`archive.db.search_index`.
 
 Ranking, in order (each key breaks the ties of the one before; docs/schema.md says why):
 
@@ -26,8 +12,9 @@ Ranking, in order (each key breaks the ties of the one before; docs/schema.md sa
 
 The order is exact over a bounded set of candidates: the newest :data:`SCAN_WINDOW` matching
 articles and the newest :data:`SCAN_WINDOW` with the whole query in the title, or as many of each as
-results are asked for if that is more (FTS5 walks its lists newest first and stops there). A query matching fewer articles than that (almost every query that names
-something) is ranked over all of its matches; a query matching more (的, 民族, 发展) is ranked among
+results are asked for if that is more (FTS5 walks its lists newest first and stops there). A query
+matching fewer articles than that (almost every query that names something) is ranked over all of its
+matches; a query matching more (的, 民族, 发展) is ranked among
 the newest of them. Recall is exact either way: every result contains every term, and
 :func:`count_matches` counts all matches. Nothing here costs in proportion to the number of matches:
 bm25 is not used, because FTS5 computes its idf by walking every match of every phrase.
@@ -35,41 +22,45 @@ bm25 is not used, because FTS5 computes its idf by walking every match of every 
 
 from __future__ import annotations
 
-import re
 import sqlite3
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlite_utils import Database
 
-from archive.db.cjk import (
-    NO_MATCH,
-    find_phrase,
-    has_compatibility_forms,
-    index_text,
-    is_cjk,
-    normalized,
-    query_terms,
-    sql_match_expression,
-    term_pattern,
-    tokenize,
+from archive.db.cjk import NO_MATCH, index_text, query_terms, sql_match_expression
+from archive.db.matching import count_hits, make_snippet
+from archive.db.search_index import (  # re-exported: the writers of article rows keep the index with these
+    INDEX_SCHEME,
+    index_article,
+    index_scheme,
+    rebuild_index,
+    unindex_article,
 )
+
+__all__ = [
+    "DEFAULT_KINDS",
+    "INDEX_SCHEME",
+    "SCAN_WINDOW",
+    "SearchHit",
+    "count_matches",
+    "index_article",
+    "index_scheme",
+    "make_snippet",
+    "ranked_search_sql",
+    "rebuild_index",
+    "register_functions",
+    "search",
+    "unindex_article",
+]
 
 SCAN_WINDOW = 200
 """Matching articles, newest first, that each of the two scans (any match, title match) takes as
 candidates, or as many as the results asked for if that is more; each candidate's text may be read to
 count the query in it."""
-SNIPPET_BEFORE = 30
-SNIPPET_AFTER = 90
-HIGHLIGHT = ("【", "】")
 # Rank of each page kind (see the view ``article_pages``); kinds missing here are never returned.
 KIND_RANK = {"article": 0, "undated": 1, "short": 2, "listing": 3}
 DEFAULT_KINDS = ("article", "undated", "short")
-INDEX_SCHEME = f"pairs-1 unicode-{unicodedata.unidata_version}"
-"""The token scheme and the Unicode tables it was computed with. A contentless index can only drop a
-document given the tokens it was indexed with, so an index built under another scheme is rebuilt."""
 
 
 @dataclass(frozen=True)
@@ -104,175 +95,6 @@ def register_functions(conn: sqlite3.Connection) -> None:
         deterministic=True,
     )
 
-
-@dataclass(frozen=True)
-class TermMatcher:
-    """Finds one term of a query in a text the way the index does, cheaply.
-
-    The term is looked for in the text as written: a term of CJK characters (most Chinese queries) as
-    a plain substring, anything else with its :func:`~archive.db.cjk.term_pattern` ignoring case.
-    Normalizing a whole article (NFKC) costs more than the rest of a search, so only a text where that
-    finds nothing and that holds forms normalization rewrites (ＤＳＣ for DSC, a compatibility
-    ideograph) is normalized. A text with both forms has only its plain ones counted.
-    """
-
-    literal: str | None
-    pattern: re.Pattern[str]
-    loose: re.Pattern[str]
-
-    def count(self, text: str) -> int:
-        found = text.count(self.literal) if self.literal is not None else len(self.loose.findall(text))
-        if found or not has_compatibility_forms(text):
-            return found
-        return len(self.pattern.findall(normalized(text)))
-
-
-@lru_cache(maxsize=256)
-def term_matcher(tokens: tuple[str, ...]) -> TermMatcher:
-    literal = "".join(tokens) if all(len(token) == 1 and is_cjk(token) for token in tokens) else None
-    pattern = term_pattern(list(tokens))
-    return TermMatcher(literal, pattern, re.compile(pattern.pattern, re.IGNORECASE))
-
-
-@lru_cache(maxsize=64)
-def _query_matchers(query: str) -> tuple[TermMatcher, ...]:
-    return tuple(term_matcher(tuple(tokens)) for tokens in query_terms(query))
-
-
-def count_hits(text: str | None, query: str | None) -> int:
-    """How many times the terms of ``query`` occur in ``text``, summed over terms, counted where the
-    index would find them (CJK as substrings, Latin words whole, after normalization)."""
-    if not text or not query:
-        return 0
-    return sum(matcher.count(text) for matcher in _query_matchers(query))
-
-
-# -- keeping the index -----------------------------------------------------------------------------
-
-
-def index_article(db: Database, capture_id: str, title: str | None, text: str | None) -> None:
-    """Put one article into the index (``title`` and ``text`` as just stored in its row), replacing
-    what the index held for it.
-
-    An unchanged entry is left alone: FTS5 appends a new segment on every write, so rewriting equal
-    content would change the index's bytes and ingesting twice would no longer be a no-op.
-    """
-    rowid = _article_rowid(db, capture_id)
-    indexed = _is_indexed(db, rowid)
-    stale = _stale_entry(db, rowid)
-    if not indexed:
-        _fts_insert(db, rowid, title, text)
-    elif stale is not None:
-        _fts_delete(db, rowid, *stale)
-        _fts_insert(db, rowid, title, text)
-    db.execute("DELETE FROM search_stale WHERE doc = ?", [rowid])
-    _write_doc(db, rowid, capture_id)
-
-
-def unindex_article(db: Database, capture_id: str) -> None:
-    """Remove a capture's entry from the index (it is no longer an ``ok`` article with text)."""
-    row = db.execute("SELECT rowid, title, text FROM articles WHERE capture_id = ?", [capture_id]).fetchone()
-    if row is None or not _is_indexed(db, row[0]):
-        return
-    rowid = row[0]
-    stale = _stale_entry(db, rowid)
-    _fts_delete(db, rowid, *(stale if stale is not None else row[1:]))
-    db.execute("DELETE FROM search_stale WHERE doc = ?", [rowid])
-    db.execute("DELETE FROM search_docs WHERE rowid = ?", [rowid])
-
-
-def rebuild_index(db: Database) -> int:
-    """Index every ``ok`` article with text from scratch (what a rebuild would give); returns how many.
-
-    Used by the migration that introduced this index and when the index was built under another
-    :data:`INDEX_SCHEME`.
-    """
-    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
-    db.execute("INSERT INTO articles_fts_titles (articles_fts_titles) VALUES ('delete-all')")
-    db.execute("DELETE FROM search_docs")
-    db.execute("DELETE FROM search_stale")
-    rows = db.execute(
-        "SELECT rowid, capture_id, title, text FROM articles "
-        "WHERE status = 'ok' AND coalesce(text, '') <> '' ORDER BY rowid"
-    )
-    count = 0
-    for rowid, capture_id, title, text in rows.fetchall():
-        _fts_insert(db, rowid, title, text)
-        _write_doc(db, rowid, capture_id)
-        count += 1
-    db.execute("INSERT OR REPLACE INTO search_meta (key, value) VALUES ('scheme', ?)", [INDEX_SCHEME])
-    return count
-
-
-def index_scheme(db: Database) -> str | None:
-    row = db.execute("SELECT value FROM search_meta WHERE key = 'scheme'").fetchone()
-    return row[0] if row else None
-
-
-def _fts_insert(db: Database, rowid: int, title: str | None, text: str | None) -> None:
-    indexed_title = index_text(title)
-    db.execute(
-        "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-        [rowid, indexed_title, index_text(text)],
-    )
-    db.execute("INSERT INTO articles_fts_titles (rowid, title) VALUES (?, ?)", [rowid, indexed_title])
-
-
-def _fts_delete(db: Database, rowid: int, title: str | None, text: str | None) -> None:
-    indexed_title = index_text(title)
-    db.execute(
-        "INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
-        [rowid, indexed_title, index_text(text)],
-    )
-    db.execute(
-        "INSERT INTO articles_fts_titles (articles_fts_titles, rowid, title) VALUES ('delete', ?, ?)",
-        [rowid, indexed_title],
-    )
-
-
-def _is_indexed(db: Database, rowid: int) -> bool:
-    return db.execute("SELECT 1 FROM search_docs WHERE rowid = ?", [rowid]).fetchone() is not None
-
-
-def _stale_entry(db: Database, rowid: int) -> tuple[str | None, str | None] | None:
-    row = db.execute("SELECT title, text FROM search_stale WHERE doc = ?", [rowid]).fetchone()
-    return (row[0], row[1]) if row else None
-
-
-_DOC_COLUMNS = ("capture_id", "url", "fetched_at", "published", "section", "page_kind", "title", "text_chars")
-
-
-def _write_doc(db: Database, rowid: int, capture_id: str) -> None:
-    """The article's ``search_docs`` row, from the view that defines page kinds (written only if it
-    changed, so that storing an article twice leaves the file as it was)."""
-    doc = db.execute(
-        f"SELECT {', '.join(_DOC_COLUMNS)} FROM article_pages WHERE capture_id = ?", [capture_id]
-    ).fetchone()
-    if doc is None:  # no capture row: indexed for SQL clients, but of no kind that search() returns
-        doc = db.execute(
-            "SELECT capture_id, url, NULL, published, section, 'uncaptured', title, length(text) FROM articles "
-            "WHERE capture_id = ?",
-            [capture_id],
-        ).fetchone()
-    stored = db.execute(
-        f"SELECT {', '.join(_DOC_COLUMNS)} FROM search_docs WHERE rowid = ?", [rowid]
-    ).fetchone()
-    if stored == doc:
-        return
-    db.execute(
-        f"INSERT OR REPLACE INTO search_docs (rowid, {', '.join(_DOC_COLUMNS)}) VALUES (?{', ?' * len(_DOC_COLUMNS)})",
-        [rowid, *doc],
-    )
-
-
-def _article_rowid(db: Database, capture_id: str) -> int:
-    row = db.execute("SELECT rowid FROM articles WHERE capture_id = ?", [capture_id]).fetchone()
-    if row is None:
-        raise KeyError(f"no article row for capture {capture_id}")
-    return row[0]
-
-
-# -- querying --------------------------------------------------------------------------------------
 
 _NEWER = "({n}.fetched_at > {p}.fetched_at OR ({n}.fetched_at = {p}.fetched_at AND {n}.capture_id > {p}.capture_id))"
 _FIELDS = "doc, capture_id, url, fetched_at, published, section, page_kind, title, text_chars"
@@ -454,97 +276,3 @@ def count_matches(
     SELECT 1 FROM articles_fts CROSS JOIN search_docs d ON d.rowid = articles_fts.rowid
     WHERE articles_fts MATCH :expression AND {" AND ".join(conditions)}{limit})"""
     return db.execute(sql, params).fetchone()[0]
-
-
-# -- snippets --------------------------------------------------------------------------------------
-
-# Characters of original text tokenized on each side of a snippet: a token cut at the edge of what is
-# tokenized (a long Latin word) then lies outside what the snippet shows, so the marks inside it are
-# the ones tokenizing the whole text would give.
-_WINDOW_MARGIN = 16
-
-
-def make_snippet(text: str, terms: list[list[str]]) -> str:
-    """A short window of ``text`` around the first match, every match inside it marked 【like this】.
-
-    Only a window around the first match is tokenized: a long article costs no more than a short one.
-    """
-    first = _first_match(text, terms)
-    if first is None:
-        return _shorten(text, 0, SNIPPET_BEFORE + SNIPPET_AFTER)
-    window_start = max(0, first - SNIPPET_BEFORE)
-    window_end = min(len(text), first + SNIPPET_AFTER)
-    offset = max(0, window_start - _WINDOW_MARGIN)
-    tokens = tokenize(text[offset : window_end + _WINDOW_MARGIN])
-    spans = sorted(
-        (start + offset, end + offset) for phrase in terms for start, end in find_phrase(tokens, phrase)
-    )
-    pieces: list[str] = ["…" if window_start > 0 else ""]
-    cursor = window_start
-    for start, end in spans:
-        if start < cursor or end > window_end:
-            continue
-        pieces += [text[cursor:start], HIGHLIGHT[0], text[start:end], HIGHLIGHT[1]]
-        cursor = end
-    pieces.append(text[cursor:window_end])
-    if window_end < len(text):
-        pieces.append("…")
-    return " ".join("".join(pieces).split("\n"))
-
-
-def _first_match(text: str, terms: list[list[str]]) -> int | None:
-    """Where the first occurrence of any term starts in ``text``.
-
-    A term of CJK characters is looked up as it is. Other terms are found with their patterns in the
-    normalized text and checked by tokenizing the original around that place; only when normalization
-    moved characters in a way that check rejects is the whole text tokenized.
-    """
-    matchers = [term_matcher(tuple(tokens)) for tokens in terms if tokens]
-    literal_starts = [
-        found for matcher in matchers if matcher.literal and (found := text.find(matcher.literal)) >= 0
-    ]
-    loose_starts = [
-        found.start() for matcher in matchers if not matcher.literal and (found := matcher.loose.search(text))
-    ]
-    others = [matcher for matcher in matchers if not matcher.literal or matcher.literal not in text]
-    if loose_starts and len(loose_starts) == len(others):  # every other term found as written
-        index = min(loose_starts)
-        if literal_starts and min(literal_starts) <= index:
-            return min(literal_starts)
-        offset = max(0, index - _WINDOW_MARGIN)
-        tokens = tokenize(text[offset : index + _WINDOW_MARGIN * 8])
-        if any(start + offset == index for phrase in terms for start, _ in find_phrase(tokens, phrase)):
-            return index
-    if not others:
-        return min(literal_starts) if literal_starts else None
-    folded = normalized(text)
-    starts = [found.start() for matcher in others if (found := matcher.pattern.search(folded))]
-    if not starts:
-        return min(literal_starts) if literal_starts else None
-    index = min(starts) if len(folded) == len(text) else _original_index(text, min(starts))
-    if literal_starts and min(literal_starts) <= index:
-        return min(literal_starts)
-    offset = max(0, index - _WINDOW_MARGIN)
-    tokens = tokenize(text[offset : index + _WINDOW_MARGIN * 2])
-    if any(start + offset == index for phrase in terms for start, _ in find_phrase(tokens, phrase)):
-        return index
-    every = [start for phrase in terms for start, _ in find_phrase(tokenize(text), phrase)]
-    return min(every) if every else None
-
-
-def _original_index(text: str, position: int) -> int:
-    """The index in ``text`` of the character whose normalized form holds ``position`` of the normalized
-    text (NFKC turns … into three characters, so the two texts' offsets drift apart)."""
-    low, high = 0, len(text)
-    while low < high:  # the shortest prefix whose normalized form reaches past ``position``
-        middle = (low + high) // 2
-        if len(normalized(text[: middle + 1])) > position:
-            high = middle
-        else:
-            low = middle + 1
-    return low
-
-
-def _shorten(text: str, start: int, end: int) -> str:
-    snippet = " ".join(text[start:end].split("\n"))
-    return snippet + ("…" if end < len(text) else "")
