@@ -160,7 +160,7 @@ def query_terms(query: str) -> list[list[str]]:
 _CJK_CLASS = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES)
 # Letters and numbers: the characters unicode61 keeps inside tokens (Python's \w without "_").
 _WORD_RUN = re.compile(r"[^\W_]+")
-_CJK_OR_OTHER = re.compile(f"([{_CJK_CLASS}]+)|[^{_CJK_CLASS}]+")
+_CJK_SPLIT = re.compile(f"([{_CJK_CLASS}]+)")
 _NOT_LATIN_WORD = f"[^\\W_{_CJK_CLASS}]"  # a word character that is not CJK
 
 
@@ -188,14 +188,12 @@ def _pieces(normalized: str) -> list[tuple[bool | None, str]]:
     for word in _WORD_RUN.finditer(normalized):
         if pieces:
             pieces.append((None, BOUNDARY))
-        pieces.extend(
-            (part.group(1) is not None, part.group()) for part in _CJK_OR_OTHER.finditer(word.group())
-        )
+        # split() alternates what lies between CJK runs (index even) and the runs (odd)
+        pieces.extend((bool(i % 2), part) for i, part in enumerate(_CJK_SPLIT.split(word.group())) if part)
     return pieces
 
 
 _GAP = re.compile(r"[\W_]+")
-_CJK_SPLIT = re.compile(f"([{_CJK_CLASS}]+)")
 
 
 def index_tokens(text: str | None) -> list[str]:
