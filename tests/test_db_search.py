@@ -27,6 +27,7 @@ from archive.db.search import (
     INDEX_SCHEME,
     count_matches,
     index_article,
+    index_entries,
     index_scheme,
     make_snippet,
     search,
@@ -346,11 +347,7 @@ def test_characters_left_unnormalized_tokenize_as_if_normalized() -> None:
 
 def fts_tokens(db: Database, capture_id: str) -> list[tuple[str, int, str]]:
     """What the contentless index holds for one capture: (column, position, token)."""
-    return db.execute(
-        "SELECT v.col, v.offset, v.term FROM articles_fts_instances v JOIN articles a ON a.rowid = v.doc "
-        "WHERE a.capture_id = ? ORDER BY v.col, v.offset",
-        [capture_id],
-    ).fetchall()
+    return [entry[1:] for entry in index_entries(db) if entry[0] == capture_id]
 
 
 def expected_tokens(title: str, text: str) -> list[tuple[str, int, str]]:

@@ -209,3 +209,28 @@ def test_a_quick_query_answers_while_slow_ones_run(served_process: ServedArchive
     for n in range(6):  # every slow query was stopped by the time limit, with a short answer
         answer = answers[f"slow-{n}"]
         assert answer.status == 400 and b"took too long" in answer.body and len(answer.body) < 1000
+
+
+def test_table_search_lists_the_newest_matches_and_says_how_many_match(
+    crawled: CrawledCollection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archive.serve import plugin
+
+    name = crawled.db_path.stem
+    path = f"/{name}/articles.json?_search={quote('民族')}&_shape=objects"
+    everything = get_json(crawled.db_path, path)
+    assert everything["filtered_table_rows_count"] > 3
+    monkeypatch.setattr(plugin, "SEARCH_BOX_WINDOW", 3)
+    bounded = get_json(crawled.db_path, path)
+    assert bounded["filtered_table_rows_count"] == 3
+    assert (
+        f"the newest 3 of the {everything['filtered_table_rows_count']} rows that match"
+        in bounded["human_description_en"]
+    )
+    from archive.db.schema import open_archive
+
+    newest = open_archive(crawled.db_path, readonly=True).execute(
+        "SELECT a.capture_id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+        "WHERE articles_fts MATCH cjk_query('民族') ORDER BY articles_fts.rowid DESC LIMIT 3"
+    )
+    assert {row["capture_id"] for row in bounded["rows"]} == {row[0] for row in newest.fetchall()}

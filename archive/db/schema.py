@@ -409,7 +409,6 @@ def _pair_index(db: Database) -> None:
             # The titles alone: title matches are found without walking every match of the text.
             """CREATE VIRTUAL TABLE articles_fts_titles USING fts5(
                 title, content = '', prefix = '1', tokenize = 'unicode61')""",
-            "CREATE VIRTUAL TABLE articles_fts_instances USING fts5vocab(articles_fts, instance)",
             """CREATE TABLE search_docs (
                 capture_id TEXT NOT NULL,
                 url TEXT NOT NULL,

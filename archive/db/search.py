@@ -33,6 +33,7 @@ from archive.db.matching import count_hits, make_snippet
 from archive.db.search_index import (  # re-exported: the writers of article rows keep the index with these
     INDEX_SCHEME,
     index_article,
+    index_entries,
     index_scheme,
     rebuild_index,
     unindex_article,
@@ -45,6 +46,7 @@ __all__ = [
     "SearchHit",
     "count_matches",
     "index_article",
+    "index_entries",
     "index_scheme",
     "make_snippet",
     "ranked_search_sql",

@@ -149,3 +149,18 @@ def _article_rowid(db: Database, capture_id: str) -> int:
     if row is None:
         raise KeyError(f"no article row for capture {capture_id}")
     return row[0]
+
+
+def index_entries(db: Database) -> list[tuple[str | None, str, int, str]]:
+    """Every token the index holds as (capture id, column, position, token), sorted: what two archives'
+    indexes are compared by (their segment bytes depend on the history of writes, and a contentless
+    index gives no text back). Read through a temporary ``fts5vocab`` table, so the archive itself
+    carries none: counting its rows would walk every token.
+    """
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.articles_fts_tokens USING fts5vocab(main, articles_fts, instance)"
+    )
+    return db.execute(
+        "SELECT a.capture_id, v.col, v.offset, v.term FROM temp.articles_fts_tokens v "
+        "LEFT JOIN articles a ON a.rowid = v.doc ORDER BY a.capture_id, v.col, v.offset"
+    ).fetchall()

@@ -2,11 +2,12 @@
 error pages.
 
 ``prepare_connection`` registers ``cjk_query``, ``cjk_hits``, ``cjk_snippet`` and
-``cjk_shadow``. For the archive databases it also replaces Datasette's own ``escape_fts``: a table's
-search box (``?_search=``) builds ``MATCH escape_fts(:search)``, and the archive's only FTS table,
-``articles_fts``, holds the CJK index form, so the right escaping there *is* ``cjk_query``.
-``trylast`` makes this hook run after Datasette's default one, which registers the original
-``escape_fts``.
+``cjk_shadow``. For the archive databases it also replaces Datasette's own ``escape_fts``: a search
+box pointed at an FTS table (``?_search=…&_fts_table=articles_fts``) builds ``MATCH
+escape_fts(:search)``, and the archive's FTS tables hold the CJK index form, so the right escaping
+there *is* ``cjk_query``. ``trylast`` makes this hook run after Datasette's default one, which
+registers the original ``escape_fts``. ``filters_from_request`` gives the ``articles`` table its own
+search box, bounded so that it answers fast at archive scale.
 
 ``handle_exception`` answers every error (a bad path, a write request to the read-only archive, SQL
 that fails or runs out of time) with a short page or JSON object and one log line. Datasette's own
@@ -25,13 +26,17 @@ from collections.abc import Callable
 from typing import Any
 
 from datasette import Response, hookimpl
+from datasette.filters import FilterArguments
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 
-from archive.db.cjk import match_expression
+from archive.db.cjk import NO_MATCH, match_expression
 from archive.db.search import register_functions
 
 PLUGIN_NAME = "minzu-archive"
+SEARCHED_TABLE = "articles"
+SEARCH_BOX_WINDOW = 10_000
+"""Matching rows, newest first, that the search box of the articles table lists, sorts and facets."""
 DEFAULT_EXCEPTION_PLUGIN = "datasette.handle_exception"
 log = logging.getLogger("archive.serve")
 
@@ -47,6 +52,43 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) 
     config = datasette.plugin_config(PLUGIN_NAME) or {}
     if database in config.get("archive_databases", ()):
         conn.create_function("escape_fts", 1, _escape_fts)
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    """The search box of the ``articles`` table (``?_search=``), over the newest matching rows.
+
+    Datasette's own search box lists *every* match, and on a table of wide rows that is what costs: to
+    sort 97,000 matches of 团结 by date it reads every one whole (5 s at 100,000 articles) before
+    showing 50, and counts and facets read them again. Here the box lists the newest
+    :data:`SEARCH_BOX_WINDOW` matches (all of them for any query that names something) and says how
+    many match in all when there are more. ``trylast``: it runs after Datasette's own hook, which finds
+    no FTS table for ``articles`` (the index is contentless) and turns the box off.
+    """
+    config = datasette.plugin_config(PLUGIN_NAME) or {}
+    if database not in config.get("archive_databases", ()) or table != SEARCHED_TABLE:
+        return None
+
+    async def inner() -> FilterArguments:
+        search = request.args.get("_search", "")
+        context = {"supports_search": True, "search": search}
+        if not search:
+            return FilterArguments([], extra_context=context)
+        expression = match_expression(search) or NO_MATCH
+        total_sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :expression"
+        total = (await datasette.get_database(database).execute(total_sql, {"expression": expression})).rows[
+            0
+        ][0]
+        where = (
+            "rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :search_expression "
+            f"ORDER BY rowid DESC LIMIT {SEARCH_BOX_WINDOW})"
+        )
+        described = f'search matches "{search}"'
+        if total > SEARCH_BOX_WINDOW:
+            described += f" (the newest {SEARCH_BOX_WINDOW:,} of the {total:,} rows that match)"
+        return FilterArguments([where], {"search_expression": expression}, [described], context)
+
+    return inner
 
 
 def error_status(exception: BaseException) -> tuple[int, str]:
