@@ -77,18 +77,28 @@ _WINDOW_MARGIN = 16
 def make_snippet(text: str, terms: list[list[str]]) -> str:
     """A short window of ``text`` around the first match, every match inside it marked 【like this】.
 
-    Only a window around the first match is tokenized: a long article costs no more than a short one.
+    Only a window around the first match is looked at: a long article costs no more than a short one.
+    Terms of CJK characters are found in it as they are written; any other term makes the window be
+    tokenized.
     """
     first = _first_match(text, terms)
     if first is None:
         return _shorten(text, 0, SNIPPET_BEFORE + SNIPPET_AFTER)
     window_start = max(0, first - SNIPPET_BEFORE)
     window_end = min(len(text), first + SNIPPET_AFTER)
-    offset = max(0, window_start - _WINDOW_MARGIN)
-    tokens = tokenize(text[offset : window_end + _WINDOW_MARGIN])
-    spans = sorted(
-        (start + offset, end + offset) for phrase in terms for start, end in find_phrase(tokens, phrase)
-    )
+    literals = [term_matcher(tuple(tokens)).literal for tokens in terms if tokens]
+    if all(literals):
+        spans = sorted(
+            (start, start + len(literal))
+            for literal in literals
+            for start in _occurrences(text, literal, window_start, window_end)
+        )
+    else:
+        offset = max(0, window_start - _WINDOW_MARGIN)
+        tokens = tokenize(text[offset : window_end + _WINDOW_MARGIN])
+        spans = sorted(
+            (start + offset, end + offset) for phrase in terms for start, end in find_phrase(tokens, phrase)
+        )
     pieces: list[str] = ["…" if window_start > 0 else ""]
     cursor = window_start
     for start, end in spans:
@@ -100,6 +110,16 @@ def make_snippet(text: str, terms: list[list[str]]) -> str:
     if window_end < len(text):
         pieces.append("…")
     return " ".join("".join(pieces).split("\n"))
+
+
+def _occurrences(text: str, literal: str, start: int, end: int) -> list[int]:
+    """Where ``literal`` starts in ``text[start:end]`` (overlapping ones included, as the index finds)."""
+    found = []
+    at = text.find(literal, start, end)
+    while at >= 0:
+        found.append(at)
+        at = text.find(literal, at + 1, end)
+    return found
 
 
 def _first_match(text: str, terms: list[list[str]]) -> int | None:
