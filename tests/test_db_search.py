@@ -439,3 +439,23 @@ def test_the_newest_matching_capture_is_found_beyond_the_window(
     capture("<urn:old>", "2020-01-01T00:00:00Z", ["旧版:海西。"])  # in the window, but not the newest
     [hit] = [hit for hit in search(db, "海西") if hit.url == url]
     assert hit.capture_id == "<urn:new>" and "新版" in hit.snippet
+
+
+@pytest.mark.parametrize("few", [0, 10_000])
+def test_filtered_search_gives_the_same_hits_either_way_round(
+    corpus: Database, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    # FEW_FILTERED 0: candidates from the index's matches; 10,000: from the rows passing the filters.
+    monkeypatch.setattr(sys.modules["archive.db.search"], "FEW_FILTERED", few)
+    assert {hit.url for hit in search(corpus, "团结", section="共有家园")} == {
+        "https://www.56-china.com.cn/show-case-200.html"
+    }
+    assert [hit.url for hit in search(corpus, "创建", since="2018", until="2018-05-18")] == [
+        "https://www.56-china.com.cn/show-case-201.html"
+    ]
+    assert [hit.url for hit in search(corpus, "创建", since="2018-05-18", until="2018")] == [
+        "https://www.56-china.com.cn/show-case-201.html"
+    ]
+    assert search(corpus, "创建", until="2017") == search(corpus, "创建", since="2018-05-19") == []
+    dated = {hit.url for hit in search(corpus, "民族", since="2016", limit=100)}
+    assert dated == {url for url in search_urls(corpus, "民族") if url.endswith(("200.html", "201.html"))}

@@ -420,6 +420,9 @@ def _pair_index(db: Database) -> None:
                 text_chars INTEGER
             )""",
             "CREATE INDEX idx_search_docs_url ON search_docs(url, fetched_at)",
+            # A filtered search that leaves few rows starts from them (archive.db.search).
+            "CREATE INDEX idx_search_docs_section ON search_docs(section, published)",
+            "CREATE INDEX idx_search_docs_published ON search_docs(published)",
             "CREATE TABLE search_stale (doc INTEGER PRIMARY KEY, title TEXT, text TEXT)",
             "CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT)",
             # What the index holds for an article is its row as it was when indexed: keep that before the

@@ -110,6 +110,7 @@ def ranked_search_sql(
     limit: str,
     kinds: Sequence[str] = DEFAULT_KINDS,
     where: Sequence[str] = (),
+    from_filters: bool = False,
 ) -> str:
     """The one ranked search query, shared by :func:`search` and the Datasette canned query.
 
@@ -122,6 +123,11 @@ def ranked_search_sql(
 
     Texts are read only for the candidates in the groups (page kind, title or not) that the first
     ``limit`` results come from: with a word in a hundred titles, the others are never read.
+
+    The candidates are found by walking the index's matches newest first and keeping those that pass
+    ``where``; ``from_filters`` walks the rows that pass ``where`` instead (through the indexes of
+    ``search_docs``) and keeps those among the matches, which is the faster way when the filters leave
+    few rows and the query matches many.
     """
     kind_list = ", ".join(repr(kind) for kind in kinds)
 
@@ -129,6 +135,12 @@ def ranked_search_sql(
         return " AND ".join([f"{alias}.page_kind IN ({kind_list})", *(w.format(doc=alias) for w in where)])
 
     def scan(index: str) -> str:
+        if from_filters:
+            return f"""SELECT d.rowid AS doc, d.capture_id, d.url, d.fetched_at, d.published, d.section, d.page_kind,
+           d.title, d.text_chars
+    FROM search_docs d
+    WHERE {doc_filter("d")} AND d.rowid IN (SELECT rowid FROM {index} WHERE {index} MATCH {match})
+    ORDER BY d.rowid DESC LIMIT max({SCAN_WINDOW}, {limit})"""
         return f"""SELECT d.rowid AS doc, d.capture_id, d.url, d.fetched_at, d.published, d.section, d.page_kind,
            d.title, d.text_chars
     FROM {index} CROSS JOIN search_docs d ON d.rowid = {index}.rowid
@@ -150,7 +162,7 @@ newest AS MATERIALIZED (
 newer AS MATERIALIZED (
     SELECT p.doc AS replaces, n.rowid AS doc, n.capture_id, n.url, n.fetched_at, n.published, n.section,
            n.page_kind, n.title, n.text_chars
-    FROM newest p JOIN search_docs n ON n.url = p.url
+    FROM newest p CROSS JOIN search_docs n INDEXED BY idx_search_docs_url ON n.url = p.url
     WHERE {_NEWER.format(n="n", p="p")} AND {doc_filter("n")}
       AND EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH {match} AND articles_fts.rowid = n.rowid)
 ),
@@ -221,6 +233,7 @@ def search(
         limit=":limit",
         kinds=kinds,
         where=where,
+        from_filters=bool(where) and _few_pass(db, where, params),
     )
     terms = query_terms(query)
     return [
@@ -238,6 +251,21 @@ def search(
     ]
 
 
+FEW_FILTERED = 10_000
+"""Below this many rows passing the filters, candidates are taken from those rows (see ``from_filters``)."""
+
+
+def _few_pass(db: Database, where: Sequence[str], params: dict[str, object]) -> bool:
+    conditions = " AND ".join(condition.format(doc="d") for condition in where)
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM search_docs d WHERE {conditions} LIMIT {FEW_FILTERED})"
+    return db.execute(sql, params).fetchone()[0] < FEW_FILTERED
+
+
+# A date prefix compares as the published dates starting with it: "2018" up to and including every
+# "2018…" (U+10FFFF sorts after any character a date holds), so the index on ``published`` serves.
+_AFTER_EVERY_CONTINUATION = "\U0010ffff"
+
+
 def _filters(
     params: dict[str, object], *, section: str | None, since: str | None, until: str | None
 ) -> list[str]:
@@ -246,11 +274,11 @@ def _filters(
         where.append("{doc}.section = :section")
         params["section"] = section
     if since is not None:
-        where.append("substr({doc}.published, 1, length(:since)) >= :since")
+        where.append("{doc}.published >= :since")
         params["since"] = since
     if until is not None:
-        where.append("substr({doc}.published, 1, length(:until)) <= :until")
-        params["until"] = until
+        where.append("{doc}.published <= :until")
+        params["until"] = until + _AFTER_EVERY_CONTINUATION
     return where
 
 
