@@ -35,7 +35,7 @@ from archive.db.search import register_functions
 
 PLUGIN_NAME = "minzu-archive"
 SEARCHED_TABLE = "articles"
-SEARCH_BOX_WINDOW = 10_000
+SEARCH_BOX_WINDOW = 5_000
 """Matching rows, newest first, that the search box of the articles table lists, sorts and facets."""
 DEFAULT_EXCEPTION_PLUGIN = "datasette.handle_exception"
 log = logging.getLogger("archive.serve")
