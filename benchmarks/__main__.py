@@ -17,6 +17,8 @@ import time
 from benchmarks.common import REPO
 
 BENCHMARKS = ("crawl", "extraction", "rebuild", "sitemodel", "report", "revisits")
+# Run only when named: search's first run builds (and caches) an archive of 100,000 articles.
+ON_REQUEST = ("search", "startup")
 
 
 def run(name: str, args: list[str]) -> bool:
@@ -33,12 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__)
-        print(f"benchmarks: {', '.join(BENCHMARKS)}")
+        print(f"benchmarks: {', '.join(BENCHMARKS)}; when named: {', '.join(ON_REQUEST)}")
         return 0
     if argv and not argv[0].startswith("-"):
         name, rest = argv[0], argv[1:]
-        if name not in BENCHMARKS:
-            print(f"unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}", file=sys.stderr)
+        if name not in (*BENCHMARKS, *ON_REQUEST):
+            known = ", ".join((*BENCHMARKS, *ON_REQUEST))
+            print(f"unknown benchmark {name!r}; choose from {known}", file=sys.stderr)
             return 2
         return 0 if run(name, rest) else 1
     failed = [name for name in BENCHMARKS if not run(name, argv)]

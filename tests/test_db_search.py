@@ -4,16 +4,34 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
 from archive.db.article_rows import write_extraction
-from archive.db.cjk import BOUNDARY, match_expression, query_terms, shadow_text
+from archive.db.cjk import (
+    BOUNDARY,
+    index_text,
+    index_tokens,
+    is_cjk,
+    match_expression,
+    query_terms,
+    shadow_text,
+    tokenize,
+)
 from archive.db.ingest import ingest_warc_file
 from archive.db.schema import open_archive
-from archive.db.search import make_snippet, search
+from archive.db.search import (
+    INDEX_SCHEME,
+    count_matches,
+    index_article,
+    index_entries,
+    index_scheme,
+    make_snippet,
+    search,
+)
 from archive.extract.result import Extraction
 from tests.test_db_warcs import (
     SECOND_PARAGRAPHS,
@@ -48,10 +66,24 @@ def test_shadow_text_splits_cjk_and_keeps_words_whole() -> None:
     assert shadow_text(" 《海西》 ") == "海 西"
 
 
+def test_index_text_pairs_cjk_characters() -> None:
+    # Each CJK character starts a token: its pair with the next CJK character, else itself.
+    assert index_text("海西州2017年DSC_0742") == f"海西 西州 州 2017 年 dsc {BOUNDARY} 0742"
+    assert index_text("创建,永远") == f"创建 建 {BOUNDARY} 永远 远"
+    assert index_text("２０１８年ＡＢＣ") == "2018 年 abc"
+    assert index_text(" 《海西》 ") == "海西 西"
+
+
 def test_match_expression_builds_quoted_phrases() -> None:
-    assert match_expression("海西") == '"海 西"'
-    assert match_expression("海西  民族") == '"海 西" AND "民 族"'
-    assert match_expression('"海西 州"') == f'"海 西 {BOUNDARY} 州"'
+    assert match_expression("海西") == '"海西"'
+    assert match_expression("海西  民族") == '"海西" AND "民族"'
+    assert match_expression("民族团结") == '"民族 族团 团结"'
+    # A phrase ending in one CJK character: any token starting with it (the character or its pair).
+    assert match_expression("的") == '"的" *'
+    assert match_expression("2018年") == '"2018 年" *'
+    # Inside a term, a CJK run followed by more must end its run in the text too.
+    assert match_expression('"海西 州"') == f'"海西 西 {BOUNDARY} 州" *'
+    assert match_expression("海西2017") == '"海西 西 2017"'
     assert match_expression("《》 ,,") == ""
 
 
@@ -212,4 +244,218 @@ def test_an_archive_indexed_before_hangul_tokens_is_reindexed(tmp_path: Path) ->
     old.conn.commit()
     old.close()
     db = open_archive(path)
-    assert db.execute("SELECT text FROM articles_fts").fetchone() == (shadow_text("중국민족의 단결"),)
+    rows = db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH cjk_query('민족')").fetchall()
+    assert rows == [(rowid,)]  # inside 중국민족의: a syllable pair of the index since migration 20
+
+
+def test_the_pre_pair_index_is_migrated_in_place(tmp_path: Path) -> None:
+    from archive.db.migrations import migrate
+    from archive.db.schema import REGISTRY
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrate(old, [m for m in REGISTRY.ordered() if m.version < 20])
+    old.execute(
+        "INSERT INTO captures (record_id, url, fetched_at, record_type, status, warc_filename, warc_offset)"
+        " VALUES ('<urn:old>', 'https://www.56-china.com.cn/show-case-1.html', '2024-01-01T00:00:00Z',"
+        " 'response', 200, 'old.warc.gz', 0)"
+    )
+    text = "海西州被国家民委命名为全国民族团结进步示范州。" * 5
+    old.execute(
+        "INSERT INTO articles (capture_id, url, status, title, published, text) VALUES"
+        " ('<urn:old>', 'https://www.56-china.com.cn/show-case-1.html', 'ok', '海西纪事', '2020-01-01', ?)",
+        [text],
+    )
+    rowid = old.execute("SELECT rowid FROM articles").fetchone()[0]
+    old.execute(  # as the index of characters held it, text stored in the table
+        "INSERT INTO articles_fts (rowid, capture_id, title, text) VALUES (?, '<urn:old>', ?, ?)",
+        [rowid, shadow_text("海西纪事"), shadow_text(text)],
+    )
+    old.conn.commit()
+    old.close()
+    db = open_archive(path)
+    assert [hit.capture_id for hit in search(db, "海西")] == ["<urn:old>"]
+    assert [hit.capture_id for hit in search(db, "的")] == []
+    assert [hit.capture_id for hit in search(db, "州")] == ["<urn:old>"]
+    assert db.execute("SELECT title, text FROM articles_fts").fetchall() == [(None, None)]  # contentless
+    assert db.execute("SELECT capture_id, page_kind FROM search_docs").fetchall() == [
+        ("<urn:old>", "article")
+    ]
+
+
+def test_single_characters_and_long_phrases_equal_a_substring_scan(corpus: Database) -> None:
+    texts = [row[0] + "\n" + row[1] for row in corpus.execute("SELECT title, text FROM articles").fetchall()]
+    runs = [run for text in texts for run in CJK_RUN.findall(text) if len(run) >= 8]
+    rng = random.Random(56)
+    queries = set(rng.sample(sorted({char for run in runs for char in run}), 60))  # one character
+    for _ in range(80):  # five to eight characters, some across punctuation (quoted: one phrase)
+        run = rng.choice(runs)
+        size = rng.randint(5, 8)
+        start = rng.randrange(len(run) - size + 1)
+        queries.add(run[start : start + size])
+    queries |= {"了", "的", "民", "族"}
+    for query in sorted(queries):
+        assert search_urls(corpus, query) == substring_scan(corpus, query), query
+        assert count_matches(corpus, query) == len(substring_scan(corpus, query)), query
+
+
+def _pairs_of(tokens: list[str]) -> list[str]:
+    """The index tokens from one-per-character tokens: each CJK character with the next CJK one."""
+    paired = []
+    for i, token in enumerate(tokens):
+        if len(token) == 1 and is_cjk(token):
+            following = tokens[i + 1] if i + 1 < len(tokens) else ""
+            paired.append(token + following if len(following) == 1 and is_cjk(following) else token)
+        else:
+            paired.append(token)
+    return paired
+
+
+def test_index_text_follows_the_token_rules_for_any_text() -> None:
+    # Against tokenize(), which walks character by character (no composing sequences here: tokenize
+    # normalizes each character alone, the index whole texts).
+    alphabet = [
+        *"海西州的民族团结abcDSC0123２Ａｂ，。、 _-…—《》“”・〇々①⽂中국민",
+        "\ue000",
+        "\u3000",
+        "\u00a0",
+        "\t",
+        "\n",
+    ]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        expected = _pairs_of([token.text for token in tokenize(text)])
+        assert index_text(text) == " ".join(expected), repr(text)
+
+
+def test_characters_left_unnormalized_tokenize_as_if_normalized() -> None:
+    # A text made only of these skips NFKC (it is the costliest step of indexing): each must give the
+    # same tokens with it as without it, next to CJK and Latin neighbours alike.
+    import unicodedata
+
+    from archive.db.cjk import _NEEDS_NFKC, _pieces
+
+    plain = [chr(code) for code in range(0x30000) if not _NEEDS_NFKC.search(chr(code))]
+    assert len(plain) > 20_000 and "，" in plain and "Ａ" not in plain and "⽂" not in plain
+    for char in plain:
+        text = f"a{char}b海{char}西1{char}"
+        assert _pieces(text.casefold()) == _pieces(unicodedata.normalize("NFKC", text).casefold()), hex(
+            ord(char)
+        )
+
+
+def fts_tokens(db: Database, capture_id: str) -> list[tuple[str, int, str]]:
+    """What the contentless index holds for one capture: (column, position, token)."""
+    return [entry[1:] for entry in index_entries(db) if entry[0] == capture_id]
+
+
+def expected_tokens(title: str, text: str) -> list[tuple[str, int, str]]:
+    by_column = {"title": index_tokens(title), "text": index_tokens(text)}
+    return sorted(
+        (column, i, token) for column, tokens in by_column.items() for i, token in enumerate(tokens)
+    )
+
+
+def test_a_rewritten_article_leaves_nothing_of_its_old_text_in_the_index(corpus: Database) -> None:
+    capture_id = "<urn:test:200>"
+    url = "https://www.56-china.com.cn/show-case-200.html"
+    for title, paragraphs in (
+        ("新标题", ["骆驼与戈壁。"]),
+        ("再换", ["牧民的草原。", "第二段"]),
+        ("再换", ["牧民的草原。", "第二段"]),
+    ):
+        write_extraction(corpus, capture_id, Extraction(url=url, title=title, paragraphs=paragraphs))
+        assert fts_tokens(corpus, capture_id) == expected_tokens(title, "\n".join(paragraphs))
+        assert corpus.execute("SELECT count(*) FROM search_stale").fetchone() == (0,)
+    assert search_urls(corpus, "骆驼") == set() and url in search_urls(corpus, "牧民")
+    titles = corpus.execute(
+        "SELECT count(*) FROM articles_fts_titles WHERE articles_fts_titles MATCH cjk_query('再换')"
+    ).fetchone()
+    assert titles == (1,)
+
+
+def test_an_article_changed_behind_the_index_is_indexed_right_when_next_stored(corpus: Database) -> None:
+    # A writer that updates the row itself (twice) leaves what the index holds in search_stale, so the
+    # next index_article can take the old entry out: a contentless index needs its exact tokens.
+    capture_id = "<urn:test:200>"
+    with corpus.atomic():
+        corpus.execute("UPDATE articles SET text = '第一次改动' WHERE capture_id = ?", [capture_id])
+        corpus.execute("UPDATE articles SET text = '骆驼与戈壁' WHERE capture_id = ?", [capture_id])
+    assert corpus.execute("SELECT count(*) FROM search_stale").fetchone() == (1,)
+    index_article(corpus, capture_id, SECOND_TITLE, "骆驼与戈壁")
+    assert fts_tokens(corpus, capture_id) == expected_tokens(SECOND_TITLE, "骆驼与戈壁")
+    assert corpus.execute("SELECT count(*) FROM search_stale").fetchone() == (0,)
+    corpus.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+
+
+def test_an_index_built_under_another_scheme_is_rebuilt_on_open(corpus: Database, tmp_path: Path) -> None:
+    path = Path(corpus.conn.execute("PRAGMA database_list").fetchone()[2])
+    before = search_urls(corpus, "团结")
+    corpus.execute("UPDATE search_meta SET value = 'pairs-0 unicode-1.0' WHERE key = 'scheme'")
+    corpus.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")  # as if other tokens
+    corpus.conn.commit()
+    corpus.close()
+    db = open_archive(path)
+    assert index_scheme(db) == INDEX_SCHEME
+    assert search_urls(db, "团结") == before != set()
+
+
+def test_a_broad_query_ranks_the_newest_matches_and_every_title_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    search_module = sys.modules["archive.db.search"]
+    monkeypatch.setattr(search_module, "SCAN_WINDOW", 3)
+    db = open_archive(tmp_path / "w.db")
+    add_article(db, 1, "民族文化的传承", ["一篇讲民族的旧文章。" * 20], published="2010-01-01")
+    for n in range(2, 12):  # ten later articles that mention it in the text only, more often
+        add_article(db, n, f"第{n}篇", ["民族团结。" * (n + 30)], published=f"2020-01-{n:02d}")
+    hits = search(db, "民族", limit=3)
+    assert hits[0].url.endswith("show-case-1.html")  # beyond the newest three, found by its title
+    # The rest: of the newest three (the window), those that say it most.
+    assert [hit.url.rsplit("-", 1)[1] for hit in hits[1:]] == ["11.html", "10.html"]
+    assert count_matches(db, "民族") == 11  # recall is not bounded by the window...
+    assert len(search(db, "民族", limit=20)) == 11  # ...nor by what is asked for: the window grows
+
+
+def test_the_newest_matching_capture_is_found_beyond_the_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules["archive.db.search"], "SCAN_WINDOW", 2)
+    db = open_archive(tmp_path / "v.db")
+    url = "https://www.56-china.com.cn/show-case-7.html"
+
+    def capture(capture_id: str, fetched_at: str, paragraphs: list[str]) -> None:
+        with db.atomic():
+            db.execute(
+                "INSERT INTO captures (record_id, url, fetched_at, record_type, status, warc_filename,"
+                " warc_offset) VALUES (?, ?, ?, 'response', 200, 'v.warc.gz', 0)",
+                [capture_id, url, fetched_at],
+            )
+            write_extraction(db, capture_id, Extraction(url=url, title="海西", paragraphs=paragraphs))
+
+    capture("<urn:new>", "2025-01-01T00:00:00Z", ["新版:海西。"])  # stored first: the lowest rowid
+    add_article(db, 20, "其他", ["海西。"])
+    capture("<urn:old>", "2020-01-01T00:00:00Z", ["旧版:海西。"])  # in the window, but not the newest
+    [hit] = [hit for hit in search(db, "海西") if hit.url == url]
+    assert hit.capture_id == "<urn:new>" and "新版" in hit.snippet
+
+
+@pytest.mark.parametrize("few", [0, 10_000])
+def test_filtered_search_gives_the_same_hits_either_way_round(
+    corpus: Database, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    # FEW_FILTERED 0: candidates from the index's matches; 10,000: from the rows passing the filters.
+    monkeypatch.setattr(sys.modules["archive.db.search"], "FEW_FILTERED", few)
+    assert {hit.url for hit in search(corpus, "团结", section="共有家园")} == {
+        "https://www.56-china.com.cn/show-case-200.html"
+    }
+    assert [hit.url for hit in search(corpus, "创建", since="2018", until="2018-05-18")] == [
+        "https://www.56-china.com.cn/show-case-201.html"
+    ]
+    assert [hit.url for hit in search(corpus, "创建", since="2018-05-18", until="2018")] == [
+        "https://www.56-china.com.cn/show-case-201.html"
+    ]
+    assert search(corpus, "创建", until="2017") == search(corpus, "创建", since="2018-05-19") == []
+    dated = {hit.url for hit in search(corpus, "民族", since="2016", limit=100)}
+    assert dated == {url for url in search_urls(corpus, "民族") if url.endswith(("200.html", "201.html"))}

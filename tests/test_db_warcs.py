@@ -17,6 +17,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archive.db.search_index import index_entries
+
 SEED_TEXT = Path("/work/shared/seed/article.txt").read_text(encoding="utf-8")
 SEED_GOLD = json.loads(Path("/work/shared/seed/article.gold.json").read_text(encoding="utf-8"))
 SITE = "https://www.56-china.com.cn"
@@ -259,18 +261,11 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
     ]
 
 
-# The full-text index's rows by capture: its rowid is the article's rowid, an internal number that
-# depends on insertion order (a rebuild reading files in another order numbers them differently), so
-# what is compared is that each entry sits at its own article's rowid.
-FTS_ROWS = """SELECT f.capture_id, f.title, f.text, f.rowid = a.rowid AS at_its_article
-    FROM articles_fts f LEFT JOIN articles a ON a.capture_id = f.capture_id
-    ORDER BY f.capture_id"""
-
-
 def dump_content(db) -> list[str]:
-    """Every row of every table, sorted, and then the full-text index's rows (capture id and the indexed
-    title and text; not its segment storage, whose bytes depend on the history of writes): two archives
-    with equal content give equal lists whatever order their rows were inserted in."""
+    """Every row of every table, sorted, and then the full-text index's contents (each token by capture,
+    column and position; not its segment storage, whose bytes depend on the history of writes): two
+    archives with equal content give equal lists whatever order their rows were inserted in."""
     rows = sorted(line for line in db.conn.iterdump() if not line.startswith('INSERT INTO "articles_fts'))
-    fts = db.execute(FTS_ROWS).fetchall()
-    return rows + [f"articles_fts {row!r}" for row in fts]
+    # The index by capture: its rowid is the article's, an internal number that depends on insertion
+    # order (a rebuild reading files in another order numbers them differently).
+    return rows + [f"articles_fts {row!r}" for row in index_entries(db)]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from archive.db.article_rows import write_extraction
 from archive.db.schema import open_archive
+from archive.db.search_index import index_entries
 from archive.db.site_pass import apply_site_repeats, reextract_site
 from archive.extract.result import BoilerplateBlock, Extraction
 from archive.extract.site_repeats import KIND, remove_site_repeats, repeated_lines
-from tests.test_db_warcs import FTS_ROWS
 
 NOTICE = "本站所载文章仅代表作者观点，转载请注明出处。"
 SHARE = "微信 微博 QQ空间 收藏本文"
@@ -88,8 +88,7 @@ def test_reextract_site_is_order_independent_and_idempotent(tmp_path: Path) -> N
 def dump_everything(db) -> list[str]:
     """Every row of every table, the full-text index's rows included (not its segment storage)."""
     rows = [line for line in db.conn.iterdump() if not line.startswith('INSERT INTO "articles_fts')]
-    fts = db.execute(FTS_ROWS).fetchall()
-    return sorted(rows) + [repr(row) for row in fts]
+    return sorted(rows) + [repr(row) for row in index_entries(db)]
 
 
 LATER = "扫码关注中国民族杂志官方微信公众号"  # repeated only once the second batch is in

@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
+from archive.db.cjk import shadow_text
 from archive.db.migrations import applied_versions, migrate
 from archive.db.schema import REGISTRY, open_archive
-from archive.db.search import index_article, search
+from archive.db.search import search
 from archive.extract.result import LinkRef
 from cli.commands.reading import search as search_command
 from exports.cells import safe_cell
@@ -186,10 +187,13 @@ def test_an_older_archive_is_upgraded_before_reading(tmp_path: Path) -> None:
         " ('<urn:old>', 'https://www.56-china.com.cn/show-case-1.html', 'ok', '海西纪事', '2020-01-01', ?)",
         ["海西的故事。" * 30],
     )
-    index_article(old, "<urn:old>", "海西纪事", "海西的故事。" * 30)
+    old.execute(  # as the index of that time held it: one token per character, text stored in the table
+        "INSERT INTO articles_fts (rowid, capture_id, title, text) SELECT rowid, capture_id, ?, ? FROM articles",
+        [shadow_text("海西纪事"), shadow_text("海西的故事。" * 30)],
+    )
     old.conn.commit()
     old.close()
     result = CliRunner().invoke(search_command, [str(path), "海西", "--json"])
     assert result.exit_code == 0, result.output
     assert [hit["title"] for hit in json.loads(result.output)] == ["海西纪事"]
-    assert applied_versions(Database(path)) == {m.version for m in REGISTRY.ordered()}
+    assert applied_versions(Database(path)) == {migration.version for migration in REGISTRY.ordered()}

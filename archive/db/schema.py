@@ -13,9 +13,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from archive.db.cjk import has_hangul
+from archive.db.cjk import has_hangul, shadow_text
 from archive.db.migrations import MigrationRegistry, applied_versions, migrate
-from archive.db.search import index_article, register_functions
+from archive.db.search import register_functions
+from archive.db.search_index import INDEX_SCHEME, index_scheme, rebuild_index
 
 REGISTRY = MigrationRegistry()
 
@@ -379,12 +380,67 @@ def _article_images_with_payload(db: Database) -> None:
 def _hangul_tokens(db: Database) -> None:
     # Hangul syllables became one token each (archive.db.cjk): re-index the pages that contain any, so
     # that an archive indexed before matches the queries built now. Other entries are unchanged.
+    # (Migration 20 replaces this index; the entries are written here as the index of that time held them.)
     rows = db.execute(
-        "SELECT capture_id, title, text FROM articles WHERE status = 'ok' AND coalesce(text, '') <> ''"
+        "SELECT rowid, capture_id, title, text FROM articles WHERE status = 'ok' AND coalesce(text, '') <> ''"
     ).fetchall()
-    for capture_id, title, text in rows:
+    for rowid, capture_id, title, text in rows:
         if has_hangul(title or "") or has_hangul(text):
-            index_article(db, capture_id, title, text)
+            db.execute("DELETE FROM articles_fts WHERE rowid = ?", [rowid])
+            db.execute(
+                "INSERT INTO articles_fts (rowid, capture_id, title, text) VALUES (?, ?, ?, ?)",
+                [rowid, capture_id, shadow_text(title), shadow_text(text)],
+            )
+
+
+@REGISTRY.register(20, "search index of character pairs")
+def _pair_index(db: Database) -> None:
+    # The full-text index becomes contentless, of CJK character pairs with a one-character prefix index
+    # (archive.db.cjk, archive.db.search), with a narrow row per indexed article for filtering and
+    # ranking, and triggers that keep what the index holds for an article whose row changes. Every
+    # `ok` article is indexed again from its stored row, as a rebuild would index it.
+    _run(
+        db,
+        [
+            "DROP TABLE IF EXISTS articles_fts",
+            "DROP TABLE IF EXISTS articles_fts_titles",
+            """CREATE VIRTUAL TABLE articles_fts USING fts5(
+                title, text, content = '', prefix = '1', tokenize = 'unicode61')""",
+            # The titles alone: title matches are found without walking every match of the text.
+            """CREATE VIRTUAL TABLE articles_fts_titles USING fts5(
+                title, content = '', prefix = '1', tokenize = 'unicode61')""",
+            """CREATE TABLE search_docs (
+                capture_id TEXT NOT NULL,
+                url TEXT NOT NULL,
+                fetched_at TEXT,
+                published TEXT,
+                section TEXT,
+                page_kind TEXT NOT NULL,
+                title TEXT,
+                text_chars INTEGER
+            )""",
+            "CREATE INDEX idx_search_docs_url ON search_docs(url, fetched_at)",
+            # A filtered search that leaves few rows starts from them (archive.db.search).
+            "CREATE INDEX idx_search_docs_section ON search_docs(section, published)",
+            "CREATE INDEX idx_search_docs_published ON search_docs(published)",
+            "CREATE TABLE search_stale (doc INTEGER PRIMARY KEY, title TEXT, text TEXT)",
+            "CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT)",
+            # What the index holds for an article is its row as it was when indexed: keep that before the
+            # row changes (once; a second change before re-indexing must not overwrite it).
+            """CREATE TRIGGER articles_search_update BEFORE UPDATE OF title, text, status ON articles
+                WHEN (old.title IS NOT new.title OR old.text IS NOT new.text OR old.status IS NOT new.status)
+                    AND EXISTS (SELECT 1 FROM search_docs WHERE rowid = old.rowid)
+                BEGIN
+                    INSERT OR IGNORE INTO search_stale (doc, title, text) VALUES (old.rowid, old.title, old.text);
+                END""",
+            """CREATE TRIGGER articles_search_delete BEFORE DELETE ON articles
+                WHEN EXISTS (SELECT 1 FROM search_docs WHERE rowid = old.rowid)
+                BEGIN
+                    INSERT OR IGNORE INTO search_stale (doc, title, text) VALUES (old.rowid, old.title, old.text);
+                END""",
+        ],
+    )
+    rebuild_index(db)
 
 
 @REGISTRY.register(9, "revisit schedule")
@@ -530,8 +586,17 @@ def open_archive(path: Path | str, *, readonly: bool = False) -> Database:
             )
     else:
         migrate(db, REGISTRY.ordered())
+        _check_index_scheme(db)
     register_functions(conn)
     return db
+
+
+def _check_index_scheme(db: Database) -> None:
+    """Rebuild the search index if it was built with other tokens than this code makes (another token
+    scheme, or the Unicode tables of another Python): entries could no longer be removed from it."""
+    if index_scheme(db) != INDEX_SCHEME:
+        with db.atomic():
+            rebuild_index(db)
 
 
 def open_for_reading(path: Path | str) -> Database:

@@ -1,18 +1,23 @@
-"""Full-text search over article titles and texts that works for two-character Chinese queries.
-
-The FTS5 table ``articles_fts`` holds the *shadow* form of title and text built by
-:mod:`archive.db.cjk` (one token per CJK character, boundary tokens at punctuation). A query is
-turned into phrases the same way, so a run of CJK characters matches exactly the articles that
-contain it. Snippets are cut from the original text.
+"""Full-text search over article titles and texts that works for two-character Chinese queries and stays
+fast at 100,000 articles. The index it reads is kept by :mod:`archive.db.search_index`.
 
 Ranking, in order (each key breaks the ties of the one before; docs/schema.md says why):
 
-1. page kind (view ``article_pages``): dated articles, then undated pages, then short stubs, then
-   listings (pages whose text is mostly link titles; left out unless asked for);
-2. pages whose title contains the query before the others;
+1. page kind: dated articles, then undated pages, then short stubs, then listings (pages whose text
+   is mostly link titles; left out unless asked for);
+2. pages whose title contains a term of the query before the others;
 3. how often the query occurs in the text (on a magazine site, the article *about* 海西 says it often);
-4. bm25 (title weighted 4x), which favours the shorter of two texts with equal counts;
+4. the shorter text, of two with equal counts (the query weighs more in it);
 5. newest publication date, then URL, so that equal scores come back in a stable order.
+
+The order is exact over a bounded set of candidates: the newest :data:`SCAN_WINDOW` matching
+articles and the newest :data:`SCAN_WINDOW` with the whole query in the title, or as many of each as
+results are asked for if that is more (FTS5 walks its lists newest first and stops there). A query
+matching fewer articles than that (almost every query that names something) is ranked over all of its
+matches; a query matching more (的, 民族, 发展) is ranked among
+the newest of them. Recall is exact either way: every result contains every term, and
+:func:`count_matches` counts all matches. Nothing here costs in proportion to the number of matches:
+bm25 is not used, because FTS5 computes its idf by walking every match of every phrase.
 """
 
 from __future__ import annotations
@@ -23,20 +28,40 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from archive.db.cjk import (
-    find_phrase,
-    match_expression,
-    query_terms,
-    shadow_text,
-    sql_match_expression,
-    tokenize,
+from archive.db.cjk import NO_MATCH, index_text, query_terms, sql_match_expression
+from archive.db.matching import count_hits, make_snippet
+from archive.db.search_index import (  # re-exported: the writers of article rows keep the index with these
+    INDEX_SCHEME,
+    index_article,
+    index_entries,
+    index_scheme,
+    rebuild_index,
+    search_shadows,
+    unindex_article,
 )
 
-TITLE_WEIGHT = 4.0
-TEXT_WEIGHT = 1.0
-SNIPPET_BEFORE = 30
-SNIPPET_AFTER = 90
-HIGHLIGHT = ("【", "】")
+__all__ = [
+    "DEFAULT_KINDS",
+    "INDEX_SCHEME",
+    "SCAN_WINDOW",
+    "SearchHit",
+    "count_matches",
+    "index_article",
+    "index_entries",
+    "index_scheme",
+    "make_snippet",
+    "ranked_search_sql",
+    "rebuild_index",
+    "register_functions",
+    "search",
+    "search_shadows",
+    "unindex_article",
+]
+
+SCAN_WINDOW = 200
+"""Matching articles, newest first, that each of the two scans (any match, title match) takes as
+candidates, or as many as the results asked for if that is more; each candidate's text may be read to
+count the query in it."""
 # Rank of each page kind (see the view ``article_pages``); kinds missing here are never returned.
 KIND_RANK = {"article": 0, "undated": 1, "short": 2, "listing": 3}
 DEFAULT_KINDS = ("article", "undated", "short")
@@ -44,7 +69,7 @@ DEFAULT_KINDS = ("article", "undated", "short")
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One article matching a query. ``score`` is bm25 negated: higher means more relevant."""
+    """One article matching a query. ``score``: occurrences of the query per 1,000 characters of text."""
 
     url: str
     title: str | None
@@ -57,13 +82,15 @@ class SearchHit:
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
-    """Expose ``cjk_query(text)`` and ``cjk_shadow(text)`` to SQL on ``conn``.
+    """Expose the search functions to SQL on ``conn``.
 
     Any SQL client (a Datasette canned query, the sqlite3 shell with Python) can then search with
-    ``articles_fts MATCH cjk_query(:q)``.
+    ``articles_fts MATCH cjk_query(:q)`` (or ``articles_fts_titles``, titles only). ``cjk_hits(text, q)``
+    counts q's occurrences in a text, ``cjk_snippet(text, q)`` cuts a marked snippet and
+    ``cjk_shadow(text)`` gives the indexed form.
     """
     conn.create_function("cjk_query", 1, sql_match_expression, deterministic=True)
-    conn.create_function("cjk_shadow", 1, shadow_text, deterministic=True)
+    conn.create_function("cjk_shadow", 1, index_text, deterministic=True)
     conn.create_function("cjk_hits", 2, count_hits, deterministic=True)
     conn.create_function(
         "cjk_snippet",
@@ -73,63 +100,8 @@ def register_functions(conn: sqlite3.Connection) -> None:
     )
 
 
-def count_hits(shadow: str | None, query: str | None) -> int:
-    """How many times the terms of ``query`` occur in an indexed (shadow) column, summed over terms.
-
-    The shadow text is space-separated tokens, so counting `` 海 西 `` inside it counts whole-token
-    matches, exactly what the MATCH expression matched.
-    """
-    if not shadow or not query:
-        return 0
-    padded = f" {shadow} "
-    return sum(padded.count(" " + " ".join(tokens) + " ") for tokens in query_terms(query))
-
-
-def search_shadows(title: str | None, text: str | None) -> tuple[str, str]:
-    """The indexed forms of an article's title and text: pure, so ingest may compute them in a worker."""
-    return shadow_text(title), shadow_text(text)
-
-
-def index_article(
-    db: Database,
-    capture_id: str,
-    title: str | None,
-    text: str | None,
-    *,
-    shadows: tuple[str, str] | None = None,
-) -> None:
-    """Put one article into the index, replacing any earlier entry for the same capture.
-
-    ``shadows`` are :func:`search_shadows` of the title and text when the caller has them already.
-    An unchanged entry is left alone: FTS5 appends a new segment on every write, so rewriting equal
-    content would change the index's bytes and ingesting twice would no longer be a no-op.
-    """
-    rowid = _article_rowid(db, capture_id)
-    entry = (capture_id, *(shadows or search_shadows(title, text)))
-    stored = db.execute(
-        "SELECT capture_id, title, text FROM articles_fts WHERE rowid = ?", [rowid]
-    ).fetchone()
-    if stored == entry:
-        return
-    if stored is not None:
-        db.execute("DELETE FROM articles_fts WHERE rowid = ?", [rowid])
-    db.execute(
-        "INSERT INTO articles_fts (rowid, capture_id, title, text) VALUES (?, ?, ?, ?)", [rowid, *entry]
-    )
-
-
-def unindex_article(db: Database, capture_id: str) -> None:
-    """Remove a capture's entry from the index (it is no longer an ``ok`` article)."""
-    row = db.execute("SELECT rowid FROM articles WHERE capture_id = ?", [capture_id]).fetchone()
-    if row is not None:
-        db.execute("DELETE FROM articles_fts WHERE rowid = ?", [row[0]])
-
-
-def _article_rowid(db: Database, capture_id: str) -> int:
-    row = db.execute("SELECT rowid FROM articles WHERE capture_id = ?", [capture_id]).fetchone()
-    if row is None:
-        raise KeyError(f"no article row for capture {capture_id}")
-    return row[0]
+_NEWER = "({n}.fetched_at > {p}.fetched_at OR ({n}.fetched_at = {p}.fetched_at AND {n}.capture_id > {p}.capture_id))"
+_FIELDS = "doc, capture_id, url, fetched_at, published, section, page_kind, title, text_chars"
 
 
 def ranked_search_sql(
@@ -140,39 +112,86 @@ def ranked_search_sql(
     limit: str,
     kinds: Sequence[str] = DEFAULT_KINDS,
     where: Sequence[str] = (),
+    from_filters: bool = False,
 ) -> str:
     """The one ranked search query, shared by :func:`search` and the Datasette canned query.
 
     ``match`` is the SQL giving the MATCH expression, ``query`` the SQL giving the user's query (for
-    ``cjk_hits``); ``columns`` is the outer select list over ``capture_id, url, title, published, section,
-    page_kind, fetched_at, text, score``; ``where`` adds conditions on ``a`` (articles) and ``p``
-    (article_pages). One row per URL, the newest matching capture, in the order the module docstring
-    gives.
+    ``cjk_hits``); ``columns`` is the
+    outer select list over ``doc, capture_id, url, title, published, section, page_kind, text,
+    title_hit, text_hits, score``; ``where`` adds conditions on the ``search_docs`` row, written with
+    ``{doc}`` for its alias. One row per URL, the newest matching capture, in the order the module
+    docstring gives.
+
+    Texts are read only for the candidates in the groups (page kind, title or not) that the first
+    ``limit`` results come from: with a word in a hundred titles, the others are never read.
+
+    The candidates are found by walking the index's matches newest first and keeping those that pass
+    ``where``; ``from_filters`` walks the rows that pass ``where`` instead (through the indexes of
+    ``search_docs``) and keeps those among the matches, which is the faster way when the filters leave
+    few rows and the query matches many.
     """
-    conditions = [
-        f"articles_fts MATCH {match}",
-        "a.status = 'ok'",
-        f"p.page_kind IN ({', '.join(repr(kind) for kind in kinds)})",
-        *where,
-    ]
-    return f"""WITH scored AS MATERIALIZED (
-    SELECT p.capture_id, p.url, p.title, p.published, p.section, p.page_kind, p.fetched_at, a.text,
-           -bm25(articles_fts, 0.0, {TITLE_WEIGHT}, {TEXT_WEIGHT}) AS score,
-           cjk_hits(articles_fts.title, {query}) AS title_hits,
-           cjk_hits(articles_fts.text, {query}) AS text_hits
-    FROM articles_fts
-    JOIN articles a ON a.rowid = articles_fts.rowid
-    JOIN article_pages p ON p.capture_id = a.capture_id
-    WHERE {" AND ".join(conditions)}
+    kind_list = ", ".join(repr(kind) for kind in kinds)
+
+    def doc_filter(alias: str) -> str:
+        return " AND ".join([f"{alias}.page_kind IN ({kind_list})", *(w.format(doc=alias) for w in where)])
+
+    def scan(index: str) -> str:
+        if from_filters:
+            return f"""SELECT d.rowid AS doc, d.capture_id, d.url, d.fetched_at, d.published, d.section, d.page_kind,
+           d.title, d.text_chars
+    FROM search_docs d
+    WHERE {doc_filter("d")} AND d.rowid IN (SELECT rowid FROM {index} WHERE {index} MATCH {match})
+    ORDER BY d.rowid DESC LIMIT max({SCAN_WINDOW}, {limit})"""
+        return f"""SELECT d.rowid AS doc, d.capture_id, d.url, d.fetched_at, d.published, d.section, d.page_kind,
+           d.title, d.text_chars
+    FROM {index} CROSS JOIN search_docs d ON d.rowid = {index}.rowid
+    WHERE {index} MATCH {match} AND {doc_filter("d")}
+    ORDER BY {index}.rowid DESC LIMIT max({SCAN_WINDOW}, {limit})"""
+
+    order = "kind_rank, title_hit DESC, text_hits DESC, text_chars, published DESC, url"
+    return f"""WITH candidates AS MATERIALIZED (
+    SELECT * FROM ({scan("articles_fts")})
+    UNION
+    SELECT * FROM ({scan("articles_fts_titles")})
 ),
-newest AS (
-    SELECT *, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
-    FROM scored
+newest AS MATERIALIZED (
+    SELECT {_FIELDS} FROM (
+        SELECT *, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
+        FROM candidates)
+    WHERE version_rank = 1
+),
+newer AS MATERIALIZED (
+    SELECT p.doc AS replaces, n.rowid AS doc, n.capture_id, n.url, n.fetched_at, n.published, n.section,
+           n.page_kind, n.title, n.text_chars
+    FROM newest p CROSS JOIN search_docs n INDEXED BY idx_search_docs_url ON n.url = p.url
+    WHERE {_NEWER.format(n="n", p="p")} AND {doc_filter("n")}
+      AND EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH {match} AND articles_fts.rowid = n.rowid)
+),
+finalists AS MATERIALIZED (
+    SELECT *, {kind_rank_sql()} AS kind_rank, cjk_hits(title, {query}) > 0 AS title_hit FROM (
+        SELECT {_FIELDS} FROM newest WHERE doc NOT IN (SELECT replaces FROM newer)
+        UNION ALL
+        SELECT {_FIELDS} FROM (
+            SELECT *, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, capture_id DESC) AS version_rank
+            FROM newer)
+        WHERE version_rank = 1)
+),
+cutoff AS MATERIALIZED (
+    SELECT kind_rank, title_hit FROM finalists ORDER BY kind_rank, title_hit DESC LIMIT 1 OFFSET ({limit}) - 1
+),
+ranked AS MATERIALIZED (
+    SELECT f.*, cjk_hits(a.text, {query}) AS text_hits
+    FROM finalists f JOIN articles a ON a.rowid = f.doc
+    WHERE NOT EXISTS (SELECT 1 FROM cutoff c WHERE (f.kind_rank, -f.title_hit) > (c.kind_rank, -c.title_hit))
+    ORDER BY {order}
+    LIMIT {limit}
 )
 SELECT {columns}
-FROM newest WHERE version_rank = 1
-ORDER BY {kind_rank_sql()}, title_hits > 0 DESC, text_hits DESC, score DESC, published DESC, url
-LIMIT {limit}"""
+FROM (
+    SELECT r.*, a.text, round(1000.0 * r.text_hits / max(r.text_chars, 1), 3) AS score
+    FROM ranked r JOIN articles a ON a.rowid = r.doc)
+ORDER BY {order}"""
 
 
 def kind_rank_sql(column: str = "page_kind") -> str:
@@ -199,21 +218,16 @@ def search(
     Listing pages (channel pages, calendars: their text is mostly links to articles) match too, but
     only come back with ``include_listings``, after every other page.
     """
-    expression = match_expression(query)
-    if not expression:
+    expression = sql_match_expression(query)
+    if expression == NO_MATCH:
         return []
     kinds = (*DEFAULT_KINDS, "listing") if include_listings else DEFAULT_KINDS
-    where: list[str] = []
-    params: dict[str, object] = {"expression": expression, "query": query, "limit": limit}
-    if section is not None:
-        where.append("a.section = :section")
-        params["section"] = section
-    if since is not None:
-        where.append("substr(a.published, 1, length(:since)) >= :since")
-        params["since"] = since
-    if until is not None:
-        where.append("substr(a.published, 1, length(:until)) <= :until")
-        params["until"] = until
+    params: dict[str, object] = {
+        "expression": expression,
+        "query": query,
+        "limit": limit,
+    }
+    where = _filters(params, section=section, since=since, until=until)
     sql = ranked_search_sql(
         match=":expression",
         query=":query",
@@ -221,6 +235,7 @@ def search(
         limit=":limit",
         kinds=kinds,
         where=where,
+        from_filters=bool(where) and _few_pass(db, where, params),
     )
     terms = query_terms(query)
     return [
@@ -238,28 +253,58 @@ def search(
     ]
 
 
-def make_snippet(text: str, terms: list[list[str]]) -> str:
-    """A short window of ``text`` around the first match, every match inside it marked 【like this】."""
-    tokens = tokenize(text)
-    spans = sorted(span for phrase in terms for span in find_phrase(tokens, phrase))
-    if not spans:
-        return _shorten(text, 0, SNIPPET_BEFORE + SNIPPET_AFTER)
-    first_start = spans[0][0]
-    window_start = max(0, first_start - SNIPPET_BEFORE)
-    window_end = min(len(text), first_start + SNIPPET_AFTER)
-    pieces: list[str] = ["…" if window_start > 0 else ""]
-    cursor = window_start
-    for start, end in spans:
-        if start < cursor or end > window_end:
-            continue
-        pieces += [text[cursor:start], HIGHLIGHT[0], text[start:end], HIGHLIGHT[1]]
-        cursor = end
-    pieces.append(text[cursor:window_end])
-    if window_end < len(text):
-        pieces.append("…")
-    return " ".join("".join(pieces).split("\n"))
+FEW_FILTERED = 10_000
+"""Below this many rows passing the filters, candidates are taken from those rows (see ``from_filters``)."""
 
 
-def _shorten(text: str, start: int, end: int) -> str:
-    snippet = " ".join(text[start:end].split("\n"))
-    return snippet + ("…" if end < len(text) else "")
+def _few_pass(db: Database, where: Sequence[str], params: dict[str, object]) -> bool:
+    conditions = " AND ".join(condition.format(doc="d") for condition in where)
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM search_docs d WHERE {conditions} LIMIT {FEW_FILTERED})"
+    return db.execute(sql, params).fetchone()[0] < FEW_FILTERED
+
+
+# A date prefix compares as the published dates starting with it: "2018" up to and including every
+# "2018…" (U+10FFFF sorts after any character a date holds), so the index on ``published`` serves.
+_AFTER_EVERY_CONTINUATION = "\U0010ffff"
+
+
+def _filters(
+    params: dict[str, object], *, section: str | None, since: str | None, until: str | None
+) -> list[str]:
+    where: list[str] = []
+    if section is not None:
+        where.append("{doc}.section = :section")
+        params["section"] = section
+    if since is not None:
+        where.append("{doc}.published >= :since")
+        params["since"] = since
+    if until is not None:
+        where.append("{doc}.published <= :until")
+        params["until"] = until + _AFTER_EVERY_CONTINUATION
+    return where
+
+
+def count_matches(
+    db: Database,
+    query: str,
+    *,
+    section: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    include_listings: bool = False,
+    cap: int | None = None,
+) -> int:
+    """How many indexed captures match ``query`` and the filters (every capture, not one per URL),
+    counting no further than ``cap`` when it is given (a query matching everything stops there)."""
+    expression = sql_match_expression(query)
+    if expression == NO_MATCH:
+        return 0
+    kinds = (*DEFAULT_KINDS, "listing") if include_listings else DEFAULT_KINDS
+    params: dict[str, object] = {"expression": expression}
+    conditions = [f"d.page_kind IN ({', '.join(repr(kind) for kind in kinds)})"]
+    conditions += [w.format(doc="d") for w in _filters(params, section=section, since=since, until=until)]
+    limit = "" if cap is None else f" LIMIT {int(cap)}"
+    sql = f"""SELECT count(*) FROM (
+    SELECT 1 FROM articles_fts CROSS JOIN search_docs d ON d.rowid = articles_fts.rowid
+    WHERE articles_fts MATCH :expression AND {" AND ".join(conditions)}{limit})"""
+    return db.execute(sql, params).fetchone()[0]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from archive.db.search import ranked_search_sql
+from archive.serve.plugin import SEARCH_BOX_WINDOW
 
 TITLE = "《中国民族》网站档案"
 DESCRIPTION = (
@@ -19,7 +20,7 @@ DESCRIPTION = (
 SEARCH_SQL = ranked_search_sql(
     match="cjk_query(:q)",
     query=":q",
-    columns="title, url, published, section, cjk_snippet(text, :q) AS snippet, round(score, 4) AS bm25, "
+    columns="title, url, published, section, cjk_snippet(text, :q) AS snippet, text_hits AS occurrences, "
     "page_kind, capture_id",
     limit="100",
 )
@@ -50,9 +51,8 @@ def archive_metadata(database: str) -> dict[str, Any]:
                 "description": DESCRIPTION,
                 "tables": {
                     "articles": {
-                        "description": "One row per extracted HTML capture; search box: Chinese full text.",
-                        "fts_table": "articles_fts",
-                        "fts_pk": "rowid",
+                        "description": "One row per extracted HTML capture; search box: Chinese full text "
+                        f"(the newest {SEARCH_BOX_WINDOW:,} matching rows when more match).",
                         "facets": ["section", {"date": "published"}, "status"],
                         "sort_desc": "published",
                         "label_column": "title",
@@ -73,6 +73,10 @@ def archive_metadata(database: str) -> dict[str, Any]:
                     "capture_history": {"facets": ["record_type", "http_status", "mime_type"]},
                     "articles_per_section_month": {"facets": ["section"]},
                     "articles_fts": {"hidden": True},
+                    "articles_fts_titles": {"hidden": True},
+                    "search_docs": {"hidden": True},
+                    "search_stale": {"hidden": True},
+                    "search_meta": {"hidden": True},
                 },
                 "queries": {
                     "search": {
