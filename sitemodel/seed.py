@@ -1,4 +1,4 @@
-"""Read the seed article (a verbatim copy of /work/shared/seed/article.txt) into typed blocks.
+"""Read the seed article (a verbatim copy of ../shared/seed/article.txt, relative to the repository root) into typed blocks.
 
 The seed is the one page whose text we know for certain, so the model serves it line for line instead of
 generating it. The text file is a reader's view of the page: the breadcrumb, the headline, the date line,

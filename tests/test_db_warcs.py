@@ -18,9 +18,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.db.search_index import index_entries
+from tests.conftest import SHARED
 
-SEED_TEXT = Path("/work/shared/seed/article.txt").read_text(encoding="utf-8")
-SEED_GOLD = json.loads(Path("/work/shared/seed/article.gold.json").read_text(encoding="utf-8"))
+SEED_TEXT = (SHARED / "seed" / "article.txt").read_text(encoding="utf-8")
+SEED_GOLD = json.loads((SHARED / "seed" / "article.gold.json").read_text(encoding="utf-8"))
 SITE = "https://www.56-china.com.cn"
 SEED_URL = f"{SITE}/show-case-1616.html"
 SECOND_URL = f"{SITE}/show-case-709.html"

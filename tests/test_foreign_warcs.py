@@ -183,10 +183,11 @@ def test_rebuilding_all_foreign_files_twice_changes_nothing(tmp_path: Path) -> N
     assert dump_content(open_archive(db_path, readonly=True)) == before
 
 
-def test_cli_rebuilds_the_whole_folder_and_exits_zero(tmp_path: Path) -> None:
+def test_cli_rebuilds_the_whole_folder_and_exits_3_for_its_damage(tmp_path: Path) -> None:
     files = [str(p) for p in foreign_files()]
-    result = cli("rebuild", *files, "--db", str(tmp_path / "cli.db"), "--workers", "2", "--json")
-    assert result.returncode == 0
+    result = cli("rebuild", *files, "--db", str(tmp_path / "cli.db"), "--workers", "2", "--json", check=False)
+    assert result.returncode == 3, result.stderr  # built; the damaged files are reported, and cron told
+    assert json.loads(result.stdout[result.stdout.index("{") :])["damaged_regions"]
     summary = json.loads(result.stdout[result.stdout.index("{") :])
     assert summary["files"] == len(files)
     outcomes = {o["file"]: o for o in summary["file_outcomes"]}

@@ -12,9 +12,10 @@ from warcio.warcwriter import WARCWriter
 from archive.warc.check import check_warc
 from archive.warc.records import HttpRequestData, HttpResponseData, build_exchange_records, warc_date_now
 from archive.warc.writer import RotatingWarcWriter
+from tests.conftest import SHARED
 
 SITE = "http://www.56-china.com.cn"
-FOREIGN = Path("/work/shared/eval/warc")
+FOREIGN = SHARED / "eval" / "warc"
 
 
 def our_file(directory: Path) -> Path:

@@ -22,9 +22,10 @@ from archive.warc.reader import (
 )
 from archive.warc.records import HttpRequestData, HttpResponseData, build_exchange_records, warc_date_now
 from archive.warc.writer import RotatingWarcWriter
+from tests.conftest import SHARED
 
 SITE = "http://www.56-china.com.cn"
-FOREIGN = Path("/work/shared/eval/warc")
+FOREIGN = SHARED / "eval" / "warc"
 PAGE = "<html><p>　　海西州创建全国民族团结进步示范州。</p></html>".encode()
 
 

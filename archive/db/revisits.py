@@ -145,7 +145,8 @@ FROM captures c
 LEFT JOIN revisit_schedule s ON s.url = c.url
 WHERE c.record_type IN ('response', 'revisit')
 GROUP BY c.url
-HAVING s.url IS NULL OR max(c.fetched_at) > max(s.last_capture_at) OR max(s.policy) IS NOT :policy
+HAVING s.url IS NULL OR count(*) <> max(s.checks) OR max(c.fetched_at) > max(s.last_capture_at)
+    OR max(s.policy) IS NOT :policy
 """
 
 _CHECKS = """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
 from pathlib import Path
@@ -87,7 +88,14 @@ def get_path(db_path: Path, path: str) -> tuple[int, str]:
         response = await datasette.client.get(path)
         return response.status_code, response.text
 
-    return asyncio.run(fetch())
+    # One request for a command, not a server's log: the caller reports a failed answer itself.
+    quiet = logging.getLogger(plugin.log.name)
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        return asyncio.run(fetch())
+    finally:
+        quiet.setLevel(level)
 
 
 def serve_forever(db_path: Path, host: str, port: int) -> None:
