@@ -16,8 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from archive.sites import DEFAULT_SITE
+
 REPO = Path(__file__).resolve().parents[1]
-ORIGIN = "http://www.56-china.com.cn"
+ORIGIN = f"http://{DEFAULT_SITE.host}"  # the site model serves the http form too
 SEED_URL = ORIGIN + "/show-case-1616.html"
 
 # The loopback settings of tests/conftest.py (the model answers in milliseconds, so no politeness delay);

@@ -21,7 +21,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ORIGIN = "http://www.56-china.com.cn"
+from archive.sites import DEFAULT_SITE
+
+ORIGIN = f"http://{DEFAULT_SITE.host}"
 SECTIONS = ("示范创建", "关注", "共有家园", "史话共同体", "民族文化", "理论", "专题", "图片")
 
 

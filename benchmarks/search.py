@@ -43,11 +43,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.sites import DEFAULT_SITE
 from benchmarks.common import REPO, machine_line
 from benchmarks.search_corpus import CorpusParams, write_warcs
 
 DEFAULT_CACHE = Path.home() / ".cache" / "minzu-archive-bench"
-SEED_URL = "http://www.56-china.com.cn/show-case-1616.html"
+SEED_URL = f"http://{DEFAULT_SITE.host}/show-case-1616.html"
 SEED_PHRASES = ("海西", "民族团结进步示范州", "海西州")
 SAMPLE_ARTICLES = 2000  # pages rebuilt in this run for pages/s
 _HAN = re.compile(r"[\u4e00-\u9fff]+")

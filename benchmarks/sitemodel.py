@@ -31,8 +31,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from benchmarks.common import REPO, machine_line, paired_ratios, row, table_header
+from sitemodel.model import HOST as MODEL_HOST
 
-HOST = "www.56-china.com.cn"
+HOST = MODEL_HOST
 STATIC_BODY = b"<html><body>" + b"x" * 10_000 + b"</body></html>"
 VARIANTS = ["static", "http", "https"]  # served in rotated order within each repetition
 

@@ -18,9 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from archive.sites import DEFAULT_SITE
 from benchmarks.common import REPO, machine_line, row, table_header
 
-URL = "https://www.56-china.com.cn/show-case-1.html"
+URL = f"https://{DEFAULT_SITE.host}/show-case-1.html"
 TEXT = "海西州被国家民委命名为全国民族团结进步示范州。" * 20
 
 

@@ -81,3 +81,16 @@ def test_importing_the_whole_library_loads_no_upper_layer() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.strip()) >= 5  # the walk really imported the library's modules
+
+
+def test_only_the_site_definition_names_the_site_host() -> None:
+    """The site's identity lives in archive/sites/: a second site is one new module, no other edit."""
+    from archive.sites import DEFAULT_SITE
+
+    naming = [
+        str(path.relative_to(ROOT))
+        for package in ("archive", "cli", "crawler", "exports", "benchmarks")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if DEFAULT_SITE.host in path.read_text(encoding="utf-8") and "sites" not in path.parts
+    ]
+    assert naming == []

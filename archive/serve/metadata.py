@@ -8,11 +8,11 @@ from typing import Any
 
 from archive.db.search import ranked_search_sql
 from archive.serve.plugin import SEARCH_BOX_WINDOW
+from archive.sites import DEFAULT_SITE
 
-TITLE = "《中国民族》网站档案"
+TITLE = DEFAULT_SITE.archive_title
 DESCRIPTION = (
-    "An archive of www.56-china.com.cn, the website of 《中国民族》 magazine, built from WARC files by "
-    "minzu-archive. Search articles in Chinese (two characters or more) with the search query or the "
+    f"{DEFAULT_SITE.archive_description} Search articles in Chinese (two characters or more) with the search query or the "
     "search box of the articles table; every capture keeps its WARC file and offset."
 )
 
@@ -42,8 +42,8 @@ def archive_metadata(database: str) -> dict[str, Any]:
     return {
         "title": TITLE,
         "description": DESCRIPTION,
-        "source": "www.56-china.com.cn",
-        "source_url": "http://www.56-china.com.cn/",
+        "source": DEFAULT_SITE.host,
+        "source_url": DEFAULT_SITE.origin + "/",
         "plugins": {"minzu-archive": {"archive_databases": [database]}},
         "databases": {
             database: {
