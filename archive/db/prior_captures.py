@@ -30,7 +30,9 @@ class PriorCapture:
     warc_offset: int
 
 
-_LATEST_FULL_RESPONSES = """
+def _newest_responses(condition: str) -> str:
+    """The newest response record of each URL among the captures that meet ``condition``."""
+    return f"""
 select url, record_id, fetched_at, status, mime_type, etag, last_modified, payload_digest,
        warc_filename, warc_offset
 from (
@@ -38,11 +40,15 @@ from (
         partition by c.url order by c.fetched_at desc, c.record_id desc
     ) as newest
     from captures c
-    where c.record_type = 'response' and c.status between 200 and 299
-      and (c.truncated is null or c.truncated = '')
+    where c.record_type = 'response' and {condition}
 )
 where newest = 1
 """
+
+
+_LATEST_FULL_RESPONSES = _newest_responses(
+    "c.status between 200 and 299 and (c.truncated is null or c.truncated = '')"
+)
 
 
 def load_prior_captures(db: sqlite_utils.Database) -> dict[str, PriorCapture]:
@@ -71,18 +77,7 @@ def latest_run(db: sqlite_utils.Database) -> tuple[str, bool] | None:
     return run_id, bool(stats) and json.loads(stats).get("finish_reason") == "finished"
 
 
-_RUN_RESPONSES = """
-select url, record_id, fetched_at, status, mime_type, etag, last_modified, payload_digest,
-       warc_filename, warc_offset
-from (
-    select c.*, row_number() over (
-        partition by c.url order by c.fetched_at desc, c.record_id desc
-    ) as newest
-    from captures c
-    where c.run_id = ? and c.record_type = 'response'
-)
-where newest = 1
-"""
+_RUN_RESPONSES = _newest_responses("c.run_id = ?")
 
 
 def captures_in_run(db: sqlite_utils.Database, run_id: str) -> dict[str, PriorCapture | None]:
