@@ -199,3 +199,82 @@ def test_unlinked_blocks_are_deleted_and_extractor_labels_win(tmp_path: Path) ->
     assert (
         db.execute("SELECT count(*) FROM boilerplate_blocks WHERE text = ?", [orphan.text]).fetchone()[0] == 0
     )
+
+
+def _in_memory_pass(db) -> dict:
+    """The pure pass over every stored page read into memory: the reference the streamed pass must equal."""
+    from archive.extract.site_repeats import StoredPage, site_pass
+
+    def grouped(sql: str) -> dict:
+        rows: dict = {}
+        for row in db.query(sql):
+            rows.setdefault(row["capture_id"], []).append(row)
+        return rows
+
+    blocks = grouped(
+        "SELECT o.capture_id, o.position, b.kind, b.text FROM boilerplate_occurrences o "
+        "JOIN boilerplate_blocks b ON b.block_id = o.block_id ORDER BY o.capture_id, o.position"
+    )
+    images = grouped("SELECT * FROM images ORDER BY capture_id, position")
+    links = grouped("SELECT * FROM links ORDER BY capture_id, position")
+    pages = (
+        StoredPage(
+            row,
+            images.get(row["capture_id"], []),
+            links.get(row["capture_id"], []),
+            blocks.get(row["capture_id"], []),
+        )
+        for row in db.query("SELECT * FROM articles ORDER BY capture_id")
+    )
+    return site_pass(pages)
+
+
+def test_streamed_pass_in_small_chunks_equals_the_pass_over_all_pages_in_memory(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Hosts of their own, re-captures, alias URLs, pages that are not articles, a page cleaned by a pass
+    older than raw_extraction, and chunk boundaries everywhere: the streamed pass decides as the pure one."""
+    import random
+
+    from archive.db import site_pass
+    from archive.extract.result import ImageRef, LinkRef
+
+    rng = random.Random(7)
+    chrome = {
+        host: [f"{host} 版权所有 第{i}行 转载请注明出处" for i in range(4)]
+        for host in ("a.cn", "b.org", "c.com")
+    }
+    db = open_archive(tmp_path / "a.db")
+    n = 0
+    for page in range(240):
+        host = rng.choice(list(chrome))
+        own = [f"{host}第{page}篇的第{k}段正文，内容各不相同。" for k in range(rng.randint(1, 4))]
+        extra = rng.sample(chrome[host], rng.randint(0, 3)) if rng.random() < 0.7 else []
+        paragraphs = [*own[:1], *extra, *own[1:]]
+        extraction = Extraction(
+            url=f"http://{host}/p/{page}.html",
+            title=f"第{page}篇",
+            status="ok" if rng.random() < 0.9 else "not-article",
+            paragraphs=paragraphs,
+            images=[ImageRef(f"http://{host}/i/{page}.jpg", "图", "")],
+            links=[LinkRef(f"http://{host}/p/{page + 1}.html", "下一篇", "")],
+        )
+        for _ in range(rng.choice((1, 1, 2))):  # some pages captured twice
+            _store(db, n, extraction)
+            n += 1
+        if rng.random() < 0.05:  # an alias: same text under another URL
+            _store(db, n, dataclasses.replace(extraction, url=extraction.url.replace("/p/", "/alias/")))
+            n += 1
+    legacy = dataclasses.replace(
+        _article(999, host="a.cn", extra=()),
+        boilerplate=[BoilerplateBlock(KIND, (chrome["a.cn"][0],))],
+        rules={"boilerplate:site-repeat": "site-repeat:>3-other-pages"},
+    )
+    _store(db, n, legacy)
+
+    expected = _in_memory_pass(db)
+    assert len(expected) > 50  # the pass has work to do here
+    monkeypatch.setattr(site_pass, "CHUNK", 7)
+    assert reextract_site(db) == expected
+    assert apply_site_repeats(db) == len(expected)
+    assert reextract_site(db) == {} == _in_memory_pass(db)

@@ -43,6 +43,11 @@ def normalize_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def page_lines(paragraphs: Iterable[str]) -> list[str]:
+    """A page's lines as the pass compares them: normalized, blank ones dropped."""
+    return [line for line in map(normalize_line, paragraphs) if line]
+
+
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
@@ -59,7 +64,7 @@ def repeated_lines(
     urls_by_line: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for url, lines in pages:
         host = host_of(url)
-        normalized = [line for line in map(normalize_line, lines) if line]
+        normalized = page_lines(lines)
         digest = hashlib.sha1("\n".join(normalized).encode("utf-8")).hexdigest()
         if (host, digest) in texts_seen:
             continue
@@ -141,13 +146,10 @@ def _stored_blocks(blocks: list[Mapping[str, Any]]) -> list[BoilerplateBlock]:
     return [BoilerplateBlock(b["kind"], tuple(b["text"].split("\n"))) for b in blocks]
 
 
-def raw_extraction_from_rows(
-    row: Mapping[str, Any],
-    images: list[Mapping[str, Any]],
-    links: list[Mapping[str, Any]],
-    blocks: list[Mapping[str, Any]],
-) -> Extraction:
-    """The extractor's own result for a stored page, whatever earlier passes did to its rows."""
+def _raw_parts(
+    row: Mapping[str, Any], blocks: list[Mapping[str, Any]]
+) -> tuple[list[str], list[str], dict[str, Any], list[BoilerplateBlock]]:
+    """Paragraphs, section headings, rules and boilerplate blocks as the extractor made them."""
     paragraphs = [line for line in (row["text"] or "").split("\n") if line]
     section_headings = _loads(row["section_headings"], [])
     rules = _loads(row["rules"], {})
@@ -164,6 +166,28 @@ def raw_extraction_from_rows(
         paragraphs += [line for block in stored if block.kind == KIND for line in block.paragraphs]
         stored = [block for block in stored if block.kind != KIND]
         rules.pop(RULE)
+    return paragraphs, section_headings, rules, stored
+
+
+def paragraphs_need_blocks(row: Mapping[str, Any]) -> bool:
+    """Whether :func:`raw_paragraphs` needs the page's boilerplate blocks (only for a page cleaned by a
+    pass older than ``raw_extraction``)."""
+    return row.get("raw_extraction") is None and RULE in _loads(row["rules"], {})
+
+
+def raw_paragraphs(row: Mapping[str, Any], blocks: list[Mapping[str, Any]]) -> list[str]:
+    """The extractor's own paragraphs of a stored page: what the pass counts repeated lines in."""
+    return _raw_parts(row, blocks)[0]
+
+
+def raw_extraction_from_rows(
+    row: Mapping[str, Any],
+    images: list[Mapping[str, Any]],
+    links: list[Mapping[str, Any]],
+    blocks: list[Mapping[str, Any]],
+) -> Extraction:
+    """The extractor's own result for a stored page, whatever earlier passes did to its rows."""
+    paragraphs, section_headings, rules, stored = _raw_parts(row, blocks)
     return Extraction(
         url=row["url"],
         status=row["status"],
@@ -216,10 +240,31 @@ class StoredPage:
     blocks: list[Mapping[str, Any]]
 
 
+def page_update(page: StoredPage, lines: frozenset[str] | None) -> PageUpdate | None:
+    """What to store for one page given its host's repeated ``lines`` (None or empty: none), or None when
+    the page is not an "ok" article or its stored rows already are the pass's result."""
+    if page.row["status"] != "ok":
+        return None
+    raw = raw_extraction_from_rows(page.row, page.images, page.links, page.blocks)
+    cleaned = remove_site_repeats(raw, lines) if lines else None
+    update = PageUpdate(raw, None) if cleaned is None else PageUpdate(cleaned, raw_state(raw))
+    return update if _stored_differs(page.row, page.blocks, update) else None
+
+
+def may_change(row: Mapping[str, Any], has_repeated_line: bool) -> bool:
+    """False when :func:`page_update` is sure to return None whatever the page's images, links and blocks:
+    an article stored as extracted (no earlier pass changed it) with no repeated line. Lets a pass over a
+    large archive skip reading the rows of the pages it leaves alone."""
+    if row["status"] != "ok":
+        return False
+    return has_repeated_line or row.get("raw_extraction") is not None or RULE in _loads(row["rules"], {})
+
+
 def site_pass(pages: Iterable[StoredPage], min_other_pages: int = MIN_OTHER_PAGES) -> dict[str, PageUpdate]:
     """What to store, by capture id, for every "ok" article whose stored rows differ from the pass's
-    result over the raw extractions of all ``pages``. A pure function: reading the pages from the
-    archive and writing the result back is :mod:`archive.db.site_pass`'s job."""
+    result over the raw extractions of all ``pages``. A pure function over pages held in memory (the
+    reference for :mod:`archive.db.site_pass`, which streams an archive of any size through the same
+    :func:`page_update`)."""
     pages = list(pages)
     raws = {
         page.row["capture_id"]: raw_extraction_from_rows(page.row, page.images, page.links, page.blocks)
@@ -230,16 +275,9 @@ def site_pass(pages: Iterable[StoredPage], min_other_pages: int = MIN_OTHER_PAGE
     )
     changed: dict[str, PageUpdate] = {}
     for page in pages:
-        row = page.row
-        if row["status"] != "ok":
-            continue
-        capture = row["capture_id"]
-        raw = raws[capture]
-        lines = repeated.get(host_of(row["url"]))
-        cleaned = remove_site_repeats(raw, lines) if lines else None
-        update = PageUpdate(raw, None) if cleaned is None else PageUpdate(cleaned, raw_state(raw))
-        if _stored_differs(row, page.blocks, update):
-            changed[capture] = update
+        update = page_update(page, repeated.get(host_of(page.row["url"])))
+        if update is not None:
+            changed[page.row["capture_id"]] = update
     return changed
 
 
@@ -247,7 +285,14 @@ __all__ = [
     "KIND",
     "PageUpdate",
     "StoredPage",
+    "host_of",
+    "may_change",
+    "normalize_line",
+    "page_lines",
+    "page_update",
+    "paragraphs_need_blocks",
     "raw_extraction_from_rows",
+    "raw_paragraphs",
     "remove_site_repeats",
     "repeated_lines",
     "site_pass",

@@ -260,8 +260,11 @@ def demo(collection: Path, site_version: int, articles: int, as_of: Any, resume:
 
     # The model answers for the real host, over https as the real site does, so the demo crawls exactly the
     # real-site start URLs; only politeness delays differ. Its one refused image (a trouble for the tests of
-    # the completeness report) is served here, so a demo archive is complete.
-    with start_site_model(version=site_version, articles=articles, refused_image=False) as model:
+    # the completeness report) is served here, so a demo archive is complete. No request log: it would grow
+    # with the site in the demo's own process.
+    with start_site_model(
+        version=site_version, articles=articles, refused_image=False, keep_log=False
+    ) as model:
         click.echo(f"Site model of {DEFAULT_SITE.origin} answering as a proxy on {model.proxy_url}")
         started = time.monotonic()
         stats = _locked(
