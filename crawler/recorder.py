@@ -1,10 +1,11 @@
 """The archive recorder: every fetch into WARC files, and each record into the SQLite archive as it lands.
 
 It listens to ``response_downloaded``, which fires for robots.txt, every redirect hop, retries and error
-responses alike, before any middleware has decoded the body. The record just written is handed to
-:class:`archive.live_ingest.LiveIngest`: a worker process reads it back from disk and prepares its rows
-as a rebuild does (extraction on a per-page clock), and its rows are stored here in batches, so the
-crawl does not wait for extraction and the live database and a rebuilt one agree.
+responses alike, before any middleware has decoded the body. The location of the record just written goes
+to a process of its own (:class:`archive.live_store.LiveIngestProcess`): its worker reads the record back
+from disk and prepares its rows as a rebuild does (extraction on a per-page clock), and it stores them in
+batches, so the crawl waits neither for extraction nor for SQLite, and the live database and a rebuilt
+one agree.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import logging
 import socket
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ from archive.collection import CollectionLock, database_path, prepare_collection
 from archive.db.prior_captures import PriorCapture
 from archive.db.schema import open_archive
 from archive.ingest_workers import DEFAULT_EXTRACTOR, DEFAULT_PAGE_SECONDS, IngestBudget
-from archive.live_ingest import LiveIngest
+from archive.live_store import LiveIngestProcess
 from archive.rebuild import ingest_then_site_pass
 from archive.warc.digests import payload_digest
 from archive.warc.records import (
@@ -67,8 +69,7 @@ class ArchiveRecorder:
         crawler.stats.set_value("archive/run_id", self.run_id)
         self.started = datetime.now(UTC)
         self.writer: RotatingWarcWriter | None = None
-        self.db = None
-        self.live: LiveIngest | None = None
+        self.live: LiveIngestProcess | None = None
         self._poller: task.LoopingCall | None = None
         self.failed = False
         self._files_ingested: set[str] = set()
@@ -118,13 +119,12 @@ class ArchiveRecorder:
             fsync=fsync and not self.ingest_enabled,
         )
         if self.ingest_enabled:
-            self.db = open_archive(self.db_path)
-            self.live = LiveIngest(
-                self.db,
+            self.live = LiveIngestProcess(
+                self.db_path,
                 self.warc_dir,
                 workers=self._ingest_workers(),
                 budget=self._budget(),
-                before_commit=self.writer.sync if fsync else None,
+                fsync=fsync,
             )
             self._poller = task.LoopingCall(self._store_ingested)
             self._poller.start(POLL_SECONDS, now=False)
@@ -218,7 +218,7 @@ class ArchiveRecorder:
         locations = self.writer.write_many([record])
         self._ingest(locations)
         self.writer.close()
-        if self.db is not None and self.live is not None:
+        if self.live is not None:
             if self._poller is not None and self._poller.running:
                 self._poller.stop()
             self._count(self.live.close())
@@ -226,9 +226,12 @@ class ArchiveRecorder:
             # A record whose live ingest failed is still in the WARC file: ingest this run's files again
             # (idempotent), so the database does not stay behind until the next rebuild.
             again = [(path, 0) for path in self.writer.files_written] if self.live.failures else []
-            run = ingest_then_site_pass(self.db, again, workers=self._ingest_workers(), budget=self._budget())
+            db = open_archive(self.db_path)
+            try:
+                run = ingest_then_site_pass(db, again, workers=self._ingest_workers(), budget=self._budget())
+            finally:
+                db.close()
             self.stats.set_value("ingest/site_repeats_changed", run.site_repeats_changed)
-            self.db.close()
         self.lock.release()
         logger.info("Closed WARC files: %s", ", ".join(p.name for p in self.writer.files_written))
 
@@ -262,14 +265,14 @@ class ArchiveRecorder:
             self.live.failures.append(f"{type(exc).__name__}: {exc}")
             self._count_failures()
 
-    def _count(self, outcomes: list) -> None:
-        for outcome in outcomes:
-            self.stats.inc_value(f"ingest/{outcome.action}")
+    def _count(self, actions: Counter[str]) -> None:
+        for action, count in actions.items():
+            self.stats.inc_value(f"ingest/{action}", count)
 
     def _count_failures(self) -> None:
         assert self.live is not None
         self.stats.set_value("ingest/errors", len(self.live.failures))
-        self.stats.set_value("ingest/pages_over_budget", len(self.live.pages_lost))
+        self.stats.set_value("ingest/pages_over_budget", self.live.counts.pages_lost)
 
     def _ingest_workers(self) -> int:
         return self.crawler.settings.getint("ARCHIVE_INGEST_WORKERS", 1)
