@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import sys
-from dataclasses import dataclass
 from typing import IO, Any
 
 import click
@@ -55,10 +54,13 @@ class Interrupted(CommandError):
         super().__init__(message, hint or interrupt_hint(), EXIT_INTERRUPTED)
 
 
-@dataclass
 class _State:
-    debug: bool = False
-    interrupt_hint: str | None = None
+    """What the error path needs to know about the running command (a plain class: a dataclass would
+    cost every command's start a compile of its generated methods)."""
+
+    def __init__(self) -> None:
+        self.debug = False
+        self.interrupt_hint: str | None = None
 
 
 STATE = _State()
