@@ -9,10 +9,7 @@ only with ``--debug``, or for an error nobody planned for (a bug, which should b
 from __future__ import annotations
 
 import errno
-import sqlite3
 import sys
-import traceback
-from dataclasses import dataclass
 from typing import IO, Any
 
 import click
@@ -57,10 +54,13 @@ class Interrupted(CommandError):
         super().__init__(message, hint or interrupt_hint(), EXIT_INTERRUPTED)
 
 
-@dataclass
 class _State:
-    debug: bool = False
-    interrupt_hint: str | None = None
+    """What the error path needs to know about the running command (a plain class: a dataclass would
+    cost every command's start a compile of its generated methods)."""
+
+    def __init__(self) -> None:
+        self.debug = False
+        self.interrupt_hint: str | None = None
 
 
 STATE = _State()
@@ -90,7 +90,9 @@ def expected_message(error: BaseException) -> str | None:
     if isinstance(error, OSError):
         reason = error.strerror or str(error)
         return f"{error.filename}: {reason}" if error.filename else reason
-    if isinstance(error, sqlite3.DatabaseError):
+    # Looked up, not imported: a command that never opened a database cannot have raised its errors.
+    sqlite3 = sys.modules.get("sqlite3")
+    if sqlite3 is not None and isinstance(error, sqlite3.DatabaseError):
         text = str(error)
         if any(mark in text for mark in _SQLITE_BUG_MARKS):
             return None
@@ -119,10 +121,16 @@ def _usage_hint(error: click.UsageError) -> str | None:
     return f"Try '{ctx.command_path} {help_option}' for help."
 
 
+def _print_traceback(error: BaseException) -> None:
+    import traceback  # here: a command that succeeds never prints one
+
+    traceback.print_exception(error, file=sys.stderr)
+
+
 def handle(error: BaseException) -> int:
     """Report ``error`` the one way every command does; return the exit status."""
     if STATE.debug and not isinstance(error, click.exceptions.Exit):
-        traceback.print_exception(error, file=sys.stderr)
+        _print_traceback(error)
     if isinstance(error, click.exceptions.Exit):
         return error.exit_code
     if isinstance(error, click.exceptions.NoArgsIsHelpError):
@@ -147,7 +155,7 @@ def handle(error: BaseException) -> int:
         _print_error(message, None)
         return EXIT_FAILURE
     if not STATE.debug:
-        traceback.print_exception(error, file=sys.stderr)
+        _print_traceback(error)
     _print_error(
         f"unexpected {type(error).__name__}: this is a bug in minzu-archive",
         "Please report it with the traceback above.",

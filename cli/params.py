@@ -5,8 +5,6 @@ Each type turns bad input into a usage error (exit status 2) naming the option a
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import re
 from pathlib import Path
 from typing import Any
@@ -44,6 +42,8 @@ def web_url_problem(url: str) -> str | None:
 
 
 def _is_ip_address(host: str) -> bool:
+    import ipaddress  # here: only the commands that take a URL or host name check one
+
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -89,6 +89,8 @@ class PublishedDate(click.ParamType):
     FORMATS = ("%Y-%m-%d", "%Y-%m", "%Y")
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        import datetime as dt  # here: only a command given a date parses one
+
         text = str(value).strip()
         for fmt in self.FORMATS:
             try:

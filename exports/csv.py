@@ -7,24 +7,26 @@ so a title such as ``=HYPERLINK(...)`` stays text when the file is opened in a s
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from typing import Any, TextIO
-
-from sqlite_utils import Database
-from tqdm import tqdm
+from typing import TYPE_CHECKING, Any, TextIO
 
 from exports.cells import write_csv
 from exports.jsonl import iter_article_records
+from exports.progress import with_progress
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
 
 COLUMNS = ("url", "title", "published", "section", "breadcrumb", "author", "captured", "images", "text")
 BREADCRUMB_SEPARATOR = " > "
 
 
-def csv_rows(db: Database, *, show_progress: bool = False) -> Iterator[dict[str, Any]]:
+def csv_rows(db: Database | sqlite3.Connection, *, show_progress: bool = False) -> Iterator[dict[str, Any]]:
     """The export's rows: JSONL records with lists flattened into strings."""
     records = iter_article_records(db)
-    for record in tqdm(records, desc="csv", unit="article", file=sys.stderr, disable=not show_progress):
+    for record in with_progress(records, desc="csv", unit="article", show=show_progress):
         yield {
             **record,
             "breadcrumb": BREADCRUMB_SEPARATOR.join(record["breadcrumb"]),
@@ -32,6 +34,8 @@ def csv_rows(db: Database, *, show_progress: bool = False) -> Iterator[dict[str,
         }
 
 
-def export_articles_csv(db: Database, out: TextIO, *, show_progress: bool = False) -> int:
+def export_articles_csv(
+    db: Database | sqlite3.Connection, out: TextIO, *, show_progress: bool = False
+) -> int:
     """Write a header and one row per article to ``out``; return the number of articles."""
     return write_csv(csv_rows(db, show_progress=show_progress), COLUMNS, out)

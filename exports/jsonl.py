@@ -14,9 +14,13 @@ rebuilt archive share, so the two export byte for byte the same file.
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
+
 
 FIELDS = ("url", "title", "published", "section", "breadcrumb", "author", "text", "images", "captured")
 
@@ -30,7 +34,7 @@ _LATEST_ARTICLES = f"""
     ORDER BY l.url, l.fetched_at, l.capture_id"""
 
 
-def iter_article_records(db: Database) -> list[dict[str, Any]]:
+def iter_article_records(db: Database | sqlite3.Connection) -> list[dict[str, Any]]:
     """The exported articles as dicts with keys in :data:`FIELDS` order."""
     records = []
     for row in db.execute(_LATEST_ARTICLES).fetchall():
@@ -56,7 +60,7 @@ def iter_article_records(db: Database) -> list[dict[str, Any]]:
     return records
 
 
-def export_articles_jsonl(db: Database, out: TextIO) -> int:
+def export_articles_jsonl(db: Database | sqlite3.Connection, out: TextIO) -> int:
     """Write one JSON object per article to ``out`` (UTF-8 text, Chinese unescaped); return how many.
 
     Every line has every key of :data:`FIELDS` (null or empty when the page lacks the value), so

@@ -20,16 +20,18 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from sqlite_utils import Database
-from tqdm import tqdm
-
 from exports.jsonl import iter_article_records
+from exports.progress import with_progress
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
 
 FRONT_MATTER_KEYS = ("title", "url", "published", "section", "breadcrumb", "author", "captured", "images")
 _UNSAFE = re.compile(r"[^\w\-.]+")
@@ -113,7 +115,7 @@ def _differs(target: Path, text: str) -> bool:
 
 
 def export_markdown(
-    db: Database, out_dir: Path, *, overwrite: bool = False, show_progress: bool = False
+    db: Database | sqlite3.Connection, out_dir: Path, *, overwrite: bool = False, show_progress: bool = False
 ) -> int:
     """Write one ``.md`` file per article into ``out_dir`` (created if needed); return how many.
 
@@ -138,9 +140,7 @@ def export_markdown(
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".markdown-export-", dir=out_dir))
     try:
-        for record in tqdm(
-            records, desc="markdown", unit="article", file=sys.stderr, disable=not show_progress
-        ):
+        for record in with_progress(records, desc="markdown", unit="article", show=show_progress):
             (staging / names[record["url"]]).write_text(render_markdown(record), encoding="utf-8")
         for record in records:
             name = names[record["url"]]

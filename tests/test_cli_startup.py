@@ -1,4 +1,5 @@
-"""Commands that only read the archive start fast: none of them imports the extraction or crawl stack.
+"""Commands that only read the archive start fast: none of them imports the extraction or crawl stack,
+and search, show, history and the article exports import nothing else they do not use either.
 
 Each command runs in a fresh interpreter, as a user runs it, and reports every module it loaded. (The
 start-up time itself is measured by `python -m benchmarks.startup`, not here: no timed tests.)
@@ -30,6 +31,14 @@ HEAVY_PACKAGES = {
 }
 # Our own modules that pull those in.
 HEAVY_MODULES = ("archive.extract", "archive.db.ingest", "archive.db.article_rows", "archive.rebuild")
+
+# What search, show, history and the article exports start without, each of them a large share of their
+# start-up: sqlite-utils (they read through the standard sqlite3 module, archive.db.readonly),
+# tldextract and what it brings (surt imports it, and a SURT key never uses it), tqdm (no progress bar
+# off a terminal), and Datasette.
+LIGHT_READ_FORBIDDEN = {"sqlite_utils", "tldextract", "requests", "tqdm", "datasette"}
+# The search tokenizer and matcher: only `search` uses them (the SQL functions load them on first call).
+SEARCH_MODULES = ("archive.db.cjk", "archive.db.matching", "archive.db.search", "archive.db.search_index")
 
 RUN_AND_LIST_MODULES = """
 import json, sys
@@ -83,6 +92,54 @@ def test_read_commands_load_no_extraction_or_crawl_stack(
         name for name in modules if name.split(".")[0] in HEAVY_PACKAGES or name.startswith(HEAVY_MODULES)
     )
     assert heavy == []
+
+
+LIGHT_READ_COMMANDS = {
+    name: READ_COMMANDS[name]
+    for name in (
+        "search",
+        "show",
+        "show, URL as typed",
+        "history",
+        "export jsonl",
+        "export csv",
+        "export markdown",
+    )
+}
+
+
+def forbidden_in(modules: list[str], packages: set[str], prefixes: tuple[str, ...] = ()) -> list[str]:
+    return sorted(name for name in modules if name.split(".")[0] in packages or name.startswith(prefixes))
+
+
+@pytest.mark.parametrize("command", LIGHT_READ_COMMANDS.values(), ids=LIGHT_READ_COMMANDS.keys())
+def test_search_show_history_and_exports_load_only_what_they_use(
+    inputs: Inputs, command: str, tmp_path: Path
+) -> None:
+    modules = loaded_modules(inputs.args(command), tmp_path)
+    assert "archive.db.readonly" in modules  # the listing is real: the archive was opened
+    assert forbidden_in(modules, LIGHT_READ_FORBIDDEN) == []
+    if not command.startswith("search"):
+        assert forbidden_in(modules, set(), SEARCH_MODULES) == []
+
+
+def test_a_url_typed_in_another_form_is_keyed_without_tldextract(inputs: Inputs, tmp_path: Path) -> None:
+    modules = loaded_modules(inputs.args(READ_COMMANDS["show, URL as typed"]), tmp_path)
+    assert "surt" in modules  # the SURT lookup ran...
+    assert forbidden_in(modules, {"tldextract", "requests"}) == []  # ...without what surt imports for nothing
+
+
+@pytest.mark.parametrize("command", ["--help", "search --help"])
+def test_help_opens_no_archive(inputs: Inputs, command: str, tmp_path: Path) -> None:
+    modules = loaded_modules(inputs.args(command), tmp_path)
+    assert "cli.main" in modules
+    assert forbidden_in(modules, {"sqlite_utils", "tqdm", "datasette"}, ("archive.db",)) == []
+
+
+def test_the_check_sees_sqlite_utils_where_it_is_used(inputs: Inputs, tmp_path: Path) -> None:
+    """The counter-test: the WACZ export reads through sqlite-utils, and the listing shows it."""
+    modules = loaded_modules(inputs.args(READ_COMMANDS["export wacz"]), tmp_path)
+    assert "sqlite_utils" in modules
 
 
 def test_the_check_sees_the_extraction_stack_where_it_is_used(inputs: Inputs, tmp_path: Path) -> None:

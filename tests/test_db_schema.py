@@ -109,10 +109,24 @@ def test_duplicate_migration_version_is_refused() -> None:
         REGISTRY.register(1, "again")(lambda db: None)
 
 
-@pytest.mark.parametrize("kind", ["empty", "foreign", "not sqlite", "no migrations listed"])
-def test_reading_refuses_a_file_that_is_not_an_archive_and_leaves_it_alone(tmp_path: Path, kind: str) -> None:
-    from archive.db.schema import open_for_reading
+# The two ways to open an archive for reading: a sqlite-utils Database, and the plain sqlite3 connection
+# the read commands use (archive.db.readonly). They check and upgrade alike.
+READ_OPENERS = ["archive.db.schema:open_for_reading", "archive.db.readonly:open_readonly"]
 
+
+def read_opener(spec: str):
+    from importlib import import_module
+
+    module, _, name = spec.partition(":")
+    return getattr(import_module(module), name)
+
+
+@pytest.mark.parametrize("opener", READ_OPENERS)
+@pytest.mark.parametrize("kind", ["empty", "foreign", "not sqlite", "no migrations listed"])
+def test_reading_refuses_a_file_that_is_not_an_archive_and_leaves_it_alone(
+    tmp_path: Path, kind: str, opener: str
+) -> None:
+    open_for_reading = read_opener(opener)
     path = tmp_path / "other.db"
     if kind == "empty":
         path.touch()
@@ -146,9 +160,9 @@ def test_reading_commands_report_a_foreign_database_clearly(tmp_path: Path) -> N
     assert sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
 
 
-def test_reading_still_upgrades_an_older_archive(tmp_path: Path) -> None:
-    from archive.db.schema import open_for_reading
-
+@pytest.mark.parametrize("opener", READ_OPENERS)
+def test_reading_still_upgrades_an_older_archive(tmp_path: Path, opener: str) -> None:
+    open_for_reading = read_opener(opener)
     path = tmp_path / "old.db"
     old = Database(path)
     migrate(old, REGISTRY.ordered()[:4])

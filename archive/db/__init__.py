@@ -1,42 +1,38 @@
 """The SQLite archive: schema and migrations, ingest from WARC records, Chinese full-text search, show,
 history.
 
-The ingest names are loaded on first use (PEP 562), not when the package is imported: ingest pulls in the
-whole extraction stack, and a command that only reads the archive (search, show, export) must not pay for
-it at start-up. ``from archive.db import ingest_record`` works as before.
+Every name below is loaded on first use (PEP 562), not when the package is imported: ingest pulls in the
+whole extraction stack, and the writable schema sqlite-utils, which a command that only reads the archive
+(search, show, history, export) must not pay for at start-up. ``from archive.db import ingest_record``
+works as before. The search function is ``archive.db.search.search``: ``archive.db.search`` is the module.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
-from archive.db.history import url_history
-from archive.db.schema import ArchiveSchemaError, open_archive, open_for_reading
-from archive.db.search import SearchHit, register_functions, search
-from archive.db.show import show_url, summary
+# name -> the module that defines it
+_LAZY_NAMES = {
+    "ArchiveSchemaError": "archive.db.schema",
+    "FileOutcome": "archive.db.ingest",
+    "IngestOutcome": "archive.db.ingest",
+    "SearchHit": "archive.db.search",
+    "ingest_record": "archive.db.ingest",
+    "ingest_warc_file": "archive.db.ingest",
+    "open_archive": "archive.db.schema",
+    "open_for_reading": "archive.db.schema",
+    "open_readonly": "archive.db.readonly",
+    "register_functions": "archive.db.sql_functions",
+    "show_url": "archive.db.show",
+    "summary": "archive.db.show",
+    "url_history": "archive.db.history",
+}
 
-_INGEST_NAMES = ("FileOutcome", "IngestOutcome", "ingest_record", "ingest_warc_file")
-
-__all__ = [
-    "ArchiveSchemaError",
-    "FileOutcome",
-    "IngestOutcome",
-    "SearchHit",
-    "ingest_record",
-    "ingest_warc_file",
-    "open_archive",
-    "open_for_reading",
-    "register_functions",
-    "search",
-    "show_url",
-    "summary",
-    "url_history",
-]
+__all__ = sorted(_LAZY_NAMES)
 
 
 def __getattr__(name: str) -> Any:
-    if name in _INGEST_NAMES:
-        from archive.db import ingest
-
-        return getattr(ingest, name)
+    if name in _LAZY_NAMES:
+        return getattr(import_module(_LAZY_NAMES[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

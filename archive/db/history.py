@@ -9,11 +9,14 @@ with :mod:`difflib`, so an edit shows up as a unified diff of paragraphs.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
+
 
 FIRST, CHANGED, UNCHANGED, NO_TEXT = "first", "changed", "unchanged", "no text"
 
@@ -43,7 +46,7 @@ def document_lines(title: str | None, published: str | None, text: str | None) -
     return [f"title: {title or ''}", f"published: {published or ''}", "", *(text or "").splitlines()]
 
 
-def _captures(db: Database, url: str) -> list[dict[str, Any]]:
+def _captures(db: Database | sqlite3.Connection, url: str) -> list[dict[str, Any]]:
     cursor = db.execute(
         """SELECT c.record_id, c.record_type, c.fetched_at, c.status AS http_status, c.payload_digest,
                   c.refers_to, c.warc_filename, c.warc_offset,
@@ -60,7 +63,7 @@ def _captures(db: Database, url: str) -> list[dict[str, Any]]:
 ARTICLE_FIELDS = ("article_status", "title", "published", "text")
 
 
-def _borrowed(db: Database, capture: dict[str, Any]) -> dict[str, Any] | None:
+def _borrowed(db: Database | sqlite3.Connection, capture: dict[str, Any]) -> dict[str, Any] | None:
     """The article a revisit stands for: the record it refers to, else the latest earlier capture
     with the same payload digest."""
     row = None
@@ -79,7 +82,7 @@ def _borrowed(db: Database, capture: dict[str, Any]) -> dict[str, Any] | None:
     return dict(zip(ARTICLE_FIELDS, row, strict=True)) if row else None
 
 
-def url_history(db: Database, url: str) -> dict[str, Any] | None:
+def url_history(db: Database | sqlite3.Connection, url: str) -> dict[str, Any] | None:
     """All captures of ``url``, oldest first, each with its change from the previous text.
 
     Returns None when the URL was never captured. ``versions`` counts the distinct texts in order
@@ -106,6 +109,8 @@ def url_history(db: Database, url: str) -> dict[str, Any] | None:
                 change = UNCHANGED
             else:
                 change = CHANGED
+                import difflib  # here: most captures of a page repeat the text before them
+
                 diff = "\n".join(
                     difflib.unified_diff(
                         previous[1],
@@ -137,7 +142,7 @@ def url_history(db: Database, url: str) -> dict[str, Any] | None:
     return {"url": url, "versions": count, "captures": [asdict(version) for version in versions]}
 
 
-def capture_counts(db: Database, url: str) -> int:
+def capture_counts(db: Database | sqlite3.Connection, url: str) -> int:
     """How many captures ``url`` has (what `show` prints next to the `history` command)."""
     return db.execute(
         "SELECT count(*) FROM captures WHERE url = ? AND record_type IN ('response', 'revisit', 'resource')",

@@ -68,6 +68,11 @@ def count_hits(text: str | None, query: str | None) -> int:
     return sum(matcher.count(text) for matcher in _query_matchers(query))
 
 
+def snippet_for_query(text: str | None, query: str | None) -> str:
+    """:func:`make_snippet` for a query as typed (what SQL's ``cjk_snippet(text, q)`` gives)."""
+    return make_snippet(text or "", query_terms(query or ""))
+
+
 # Characters of original text tokenized on each side of a snippet: a token cut at the edge of what is
 # tokenized (a long Latin word) then lies outside what the snippet shows, so the marks inside it are
 # the ones tokenizing the whole text would give.

@@ -7,10 +7,13 @@ dump to the same SQL, whenever they were built.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:  # only a type here: the commands that read the archive never load sqlite-utils
+    from sqlite_utils import Database
 
 MIGRATIONS_TABLE = "schema_migrations"
 
@@ -47,9 +50,12 @@ class MigrationRegistry:
         return max(self._migrations, default=0)
 
 
-def applied_versions(db: Database) -> set[int]:
-    """Versions already applied to ``db`` (empty for a new file)."""
-    if not db[MIGRATIONS_TABLE].exists():
+def applied_versions(db: Database | sqlite3.Connection) -> set[int]:
+    """Versions already applied to ``db`` (empty for a new file); a plain connection will do."""
+    listed = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]
+    ).fetchone()
+    if listed is None:
         return set()
     return {row[0] for row in db.execute(f"SELECT version FROM {MIGRATIONS_TABLE}").fetchall()}
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
-from archive.db.cjk import has_hangul, shadow_text
 from archive.db.migrations import MigrationRegistry, applied_versions, migrate
-from archive.db.search import register_functions
-from archive.db.search_index import INDEX_SCHEME, index_scheme, rebuild_index
+from archive.db.sql_functions import register_functions
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# Importing this module only declares the migrations: sqlite-utils and the search index's tokenizer are
+# loaded by the functions that use them, so a command that reads the archive checks its version without
+# paying for either (archive.db.readonly).
 
 REGISTRY = MigrationRegistry()
 
@@ -381,6 +385,8 @@ def _hangul_tokens(db: Database) -> None:
     # Hangul syllables became one token each (archive.db.cjk): re-index the pages that contain any, so
     # that an archive indexed before matches the queries built now. Other entries are unchanged.
     # (Migration 20 replaces this index; the entries are written here as the index of that time held them.)
+    from archive.db.cjk import has_hangul, shadow_text
+
     rows = db.execute(
         "SELECT rowid, capture_id, title, text FROM articles WHERE status = 'ok' AND coalesce(text, '') <> ''"
     ).fetchall()
@@ -440,6 +446,8 @@ def _pair_index(db: Database) -> None:
                 END""",
         ],
     )
+    from archive.db.search_index import rebuild_index
+
     rebuild_index(db)
 
 
@@ -508,8 +516,8 @@ def _read_schema(path: Path | str) -> tuple[set[int], bool]:
     for readonly in (True, False):
         conn = connect(path, readonly=readonly)
         try:
-            db = Database(conn, execute_plugins=False)
-            return applied_versions(db), bool(db.table_names())
+            has_tables = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").fetchone()
+            return applied_versions(conn), has_tables is not None
         except sqlite3.OperationalError as error:
             if not (readonly and _needs_rollback(error)):
                 raise
@@ -569,6 +577,8 @@ def open_archive(path: Path | str, *, readonly: bool = False) -> Database:
     migrations this code does not know) is refused either way: this code could misread it, and
     writing to it could break what the newer code relies on.
     """
+    from sqlite_utils import Database
+
     conn = connect(path, readonly=readonly)
     db = Database(conn, execute_plugins=False)
     try:
@@ -578,12 +588,11 @@ def open_archive(path: Path | str, *, readonly: bool = False) -> Database:
         conn.close()
         raise
     if readonly:
-        missing = {m.version for m in REGISTRY.ordered()} - applied
-        if missing:
+        try:
+            _refuse_missing(path, applied)
+        except ArchiveSchemaError:
             conn.close()
-            raise ArchiveSchemaError(
-                f"{path}: read-only archive lacks schema migrations {sorted(missing)}; open it writable once"
-            )
+            raise
     else:
         migrate(db, REGISTRY.ordered())
         _check_index_scheme(db)
@@ -591,23 +600,41 @@ def open_archive(path: Path | str, *, readonly: bool = False) -> Database:
     return db
 
 
+def _refuse_missing(path: Path | str, applied: set[int]) -> None:
+    missing = {m.version for m in REGISTRY.ordered()} - applied
+    if missing:
+        raise ArchiveSchemaError(
+            f"{path}: read-only archive lacks schema migrations {sorted(missing)}; open it writable once"
+        )
+
+
+def check_readable(path: Path | str, applied: set[int]) -> None:
+    """Raise :class:`ArchiveSchemaError` unless an archive with the migrations ``applied`` can be read
+    read-only as it is: written by a newer version, or lacking a migration, it cannot."""
+    _refuse_newer(path, applied)
+    _refuse_missing(path, applied)
+
+
 def _check_index_scheme(db: Database) -> None:
     """Rebuild the search index if it was built with other tokens than this code makes (another token
     scheme, or the Unicode tables of another Python): entries could no longer be removed from it."""
+    from archive.db.search_index import INDEX_SCHEME, index_scheme, rebuild_index
+
     if index_scheme(db) != INDEX_SCHEME:
         with db.atomic():
             rebuild_index(db)
 
 
-def open_for_reading(path: Path | str) -> Database:
-    """Open an archive read-only for the commands that only read it, upgrading it in place first if
+def prepare_for_reading(path: Path | str) -> None:
+    """Make sure the file at ``path`` is an archive this code can read, upgrading it in place first if
     it was built by an older version (new migrations only add tables, columns and views).
 
     Only a file that is already an archive (its ``schema_migrations`` table lists at least one
     migration) is ever upgraded: an empty file, another program's SQLite database or a file that is
     not SQLite raises :class:`ArchiveSchemaError` and is left untouched. So does a file that cannot be
     upgraded (read-only media, another writer holding the lock), rather than answering from a schema
-    it lacks, and an archive written by a newer version of this code.
+    it lacks, and an archive written by a newer version of this code. The check itself reads with the
+    standard ``sqlite3`` module only: sqlite-utils is loaded just when there is something to upgrade.
     """
     try:
         applied, _ = _read_schema(path)
@@ -626,4 +653,11 @@ def open_for_reading(path: Path | str) -> Database:
             raise ArchiveSchemaError(
                 f"{path}: cannot apply schema migrations {sorted(missing)}: {error}"
             ) from error
+
+
+def open_for_reading(path: Path | str) -> Database:
+    """The archive at ``path`` as a read-only sqlite-utils ``Database``, upgraded first if it is older
+    (see :func:`prepare_for_reading`). The read commands use :func:`archive.db.readonly.open_readonly`,
+    the same on a plain ``sqlite3`` connection."""
+    prepare_for_reading(path)
     return open_archive(path, readonly=True)

@@ -22,14 +22,12 @@ bm25 is not used, because FTS5 computes its idf by walking every match of every 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
-from archive.db.cjk import NO_MATCH, index_text, query_terms, sql_match_expression
-from archive.db.matching import count_hits, make_snippet
+from archive.db.cjk import NO_MATCH, query_terms, sql_match_expression
+from archive.db.matching import make_snippet
 from archive.db.search_index import (  # re-exported: the writers of article rows keep the index with these
     INDEX_SCHEME,
     index_article,
@@ -39,6 +37,12 @@ from archive.db.search_index import (  # re-exported: the writers of article row
     search_shadows,
     unindex_article,
 )
+from archive.db.sql_functions import register_functions  # re-exported: where SQL clients look for it
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
 
 __all__ = [
     "DEFAULT_KINDS",
@@ -79,25 +83,6 @@ class SearchHit:
     score: float
     capture_id: str
     page_kind: str = "article"
-
-
-def register_functions(conn: sqlite3.Connection) -> None:
-    """Expose the search functions to SQL on ``conn``.
-
-    Any SQL client (a Datasette canned query, the sqlite3 shell with Python) can then search with
-    ``articles_fts MATCH cjk_query(:q)`` (or ``articles_fts_titles``, titles only). ``cjk_hits(text, q)``
-    counts q's occurrences in a text, ``cjk_snippet(text, q)`` cuts a marked snippet and
-    ``cjk_shadow(text)`` gives the indexed form.
-    """
-    conn.create_function("cjk_query", 1, sql_match_expression, deterministic=True)
-    conn.create_function("cjk_shadow", 1, index_text, deterministic=True)
-    conn.create_function("cjk_hits", 2, count_hits, deterministic=True)
-    conn.create_function(
-        "cjk_snippet",
-        2,
-        lambda text, query: make_snippet(text or "", query_terms(query or "")),
-        deterministic=True,
-    )
 
 
 _NEWER = "({n}.fetched_at > {p}.fetched_at OR ({n}.fetched_at = {p}.fetched_at AND {n}.capture_id > {p}.capture_id))"
@@ -201,7 +186,7 @@ def kind_rank_sql(column: str = "page_kind") -> str:
 
 
 def search(
-    db: Database,
+    db: Database | sqlite3.Connection,
     query: str,
     *,
     section: str | None = None,
@@ -257,7 +242,7 @@ FEW_FILTERED = 10_000
 """Below this many rows passing the filters, candidates are taken from those rows (see ``from_filters``)."""
 
 
-def _few_pass(db: Database, where: Sequence[str], params: dict[str, object]) -> bool:
+def _few_pass(db: Database | sqlite3.Connection, where: Sequence[str], params: dict[str, object]) -> bool:
     conditions = " AND ".join(condition.format(doc="d") for condition in where)
     sql = f"SELECT count(*) FROM (SELECT 1 FROM search_docs d WHERE {conditions} LIMIT {FEW_FILTERED})"
     return db.execute(sql, params).fetchone()[0] < FEW_FILTERED
@@ -285,7 +270,7 @@ def _filters(
 
 
 def count_matches(
-    db: Database,
+    db: Database | sqlite3.Connection,
     query: str,
     *,
     section: str | None = None,

@@ -19,10 +19,12 @@ The index (schema migration 20, docs/schema.md) is:
 from __future__ import annotations
 
 import unicodedata
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from archive.db.cjk import index_text
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 INDEX_SCHEME = f"pairs-1 unicode-{unicodedata.unidata_version}"
 """The token scheme and the Unicode tables it was computed with. A contentless index can only drop a

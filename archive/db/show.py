@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
+
 
 CAPTURE_TYPES = ("response", "revisit", "resource")
 
@@ -16,13 +20,15 @@ GONE_STATUSES = (404, 410)
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 
-def _rows(db: Database, sql: str, params: list[Any] | dict[str, Any]) -> list[dict[str, Any]]:
+def _rows(
+    db: Database | sqlite3.Connection, sql: str, params: list[Any] | dict[str, Any]
+) -> list[dict[str, Any]]:
     cursor = db.execute(sql, params)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _chosen_article(db: Database, url: str) -> dict[str, Any] | None:
+def _chosen_article(db: Database | sqlite3.Connection, url: str) -> dict[str, Any] | None:
     """The newest ``ok`` article of ``url``; failing that, the newest article of any status, so that a
     page whose extraction failed still shows why."""
     found = _rows(
@@ -58,7 +64,9 @@ def surt_key(url: str) -> str | None:
 
     A URL typed without a scheme is taken as http; the fragment never reaches a server, so it is dropped.
     """
-    import surt  # imported here: it loads tldextract, which a lookup of an exact URL never needs
+    from archive.db.surt_loader import import_surt  # here: a lookup of an exact URL never needs surt
+
+    surt = import_surt()
 
     text = url.strip().split("#", 1)[0]
     if "://" not in text:
@@ -69,7 +77,7 @@ def surt_key(url: str) -> str | None:
         return None
 
 
-def find_archived_url(db: Database, url: str) -> UrlMatch | None:
+def find_archived_url(db: Database | sqlite3.Connection, url: str) -> UrlMatch | None:
     """The archived URL that ``url`` (as a person typed it) stands for, or None when there is none.
 
     The exact URL wins; failing that, the URL is normalized the way CDX indexes are (its SURT key), so
@@ -97,7 +105,7 @@ def find_archived_url(db: Database, url: str) -> UrlMatch | None:
     return UrlMatch(url, candidates[0], candidates, False)
 
 
-def show_url(db: Database, url: str) -> dict[str, Any] | None:
+def show_url(db: Database | sqlite3.Connection, url: str) -> dict[str, Any] | None:
     """Everything the archive knows about ``url``: its newest good article and all its captures.
 
     Returns None when the URL was never captured. Each capture carries ``http_status`` (as in
@@ -164,7 +172,7 @@ def show_url(db: Database, url: str) -> dict[str, Any] | None:
     return result
 
 
-def summary(db: Database) -> dict[str, Any]:
+def summary(db: Database | sqlite3.Connection) -> dict[str, Any]:
     """Totals an archivist checks after a crawl or rebuild, over every run of the collection.
 
     ``html_urls``: distinct URLs captured as HTML (error pages included); ``articles``: distinct URLs

@@ -6,7 +6,7 @@ import shlex
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,18 +14,23 @@ from cli.commands.output import as_dict, print_json
 from cli.errors import CommandError
 from cli.params import POSITIVE, PublishedDate
 
+if TYPE_CHECKING:
+    import sqlite3
+
 DB_ARGUMENT = click.argument(
     "db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 
 
-def open_for_command(db_path: Path):
-    """The archive at ``db_path`` opened read-only (upgraded first if older), or a clear CLI error when
-    the file is not an archive, cannot be upgraded, or was written by a newer version."""
-    from archive.db.schema import ArchiveSchemaError, open_for_reading
+def open_for_command(db_path: Path) -> sqlite3.Connection:
+    """The archive at ``db_path`` opened read-only on a plain sqlite3 connection (upgraded first if
+    older), or a clear CLI error when the file is not an archive, cannot be upgraded, or was written by
+    a newer version."""
+    from archive.db.readonly import open_readonly
+    from archive.db.schema import ArchiveSchemaError
 
     try:
-        return open_for_reading(db_path)
+        return open_readonly(db_path)
     except ArchiveSchemaError as error:
         raise CommandError(str(error)) from error
 
