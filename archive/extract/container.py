@@ -67,10 +67,6 @@ def _visible_length(element: etree._Element) -> int:
     return len(_SPACE.sub("", "".join(element.itertext())))
 
 
-def _has_headline_link(element: etree._Element) -> bool:
-    return any(_visible_length(link) >= _MIN_HEADLINE_LINK for link in element.iter("a"))
-
-
 def teaser_items(root: etree._Element) -> set[etree._Element]:
     """Items of a feed: siblings of one tag and class, most of them a headline link with a short summary.
 
@@ -78,7 +74,20 @@ def teaser_items(root: etree._Element) -> set[etree._Element]:
     much prose its summaries hold. Most items must be short; a longer one among them is still an item.
     """
     found: set[etree._Element] = set()
+    headline_links: dict[etree._Element, bool] = {}  # a link sits in the items of nested feeds alike
+
+    def has_headline_link(element: etree._Element) -> bool:
+        for link in element.iter("a"):
+            headline = headline_links.get(link)
+            if headline is None:
+                headline = headline_links[link] = _visible_length(link) >= _MIN_HEADLINE_LINK
+            if headline:
+                return True
+        return False
+
     for parent in root.iter():
+        if len(parent) < _MIN_TEASERS:
+            continue  # too few children for a feed: most elements, passed without a look at each child
         groups: dict[tuple[str, str], list[etree._Element]] = defaultdict(list)
         for child in parent:
             name = tag_name(child)
@@ -87,7 +96,7 @@ def teaser_items(root: etree._Element) -> set[etree._Element]:
         for group in groups.values():
             if len(group) < _MIN_TEASERS:
                 continue
-            linked = [child for child in group if _has_headline_link(child)]
+            linked = [child for child in group if has_headline_link(child)]
             short = [child for child in linked if _visible_length(child) <= _MAX_TEASER_CHARS]
             if len(short) >= _MIN_TEASERS and len(short) >= _TEASER_SHARE * len(group):
                 found.update(linked)  # the story with the longest summary is a teaser all the same

@@ -99,41 +99,67 @@ class _LineBuilder:
             self.items.append(ImageItem(src.strip(), alt, (element.get("title") or "").strip(), element))
 
 
+_ENTER, _LEAVE, _LEAVE_BLOCK = 0, 1, 2
+
+
 def _walk(root: etree._Element, builder: _LineBuilder, skip: frozenset[int]) -> None:
     """Depth-first over ``root`` with an explicit stack: a page nested thousands of levels deep must
     not exhaust Python's recursion limit. Each element is entered (its own text, then its children)
-    and left (a line break if it is a block, then its tail, which belongs to the block around it)."""
-    # (element, enclosing block, bold, linked, leaving, depth): leaving=True marks the element's exit.
-    stack: list[tuple[etree._Element, etree._Element, bool, bool, bool, int]] = [
-        (root, root, False, False, False, 0)
+    and left (a line break if it is a block, then its tail, which belongs to the block around it).
+
+    An element with nothing to read below it (no children, skipped, ``<br>``, ``<img>``) is entered
+    and left in one step: most elements of a page, and a stack entry each saved. This runs on every
+    element of every page, so the builder's methods are bound once.
+    """
+    add_text, flush = builder.add_text, builder.flush
+    # (element, enclosing block, bold, linked, _ENTER or how it is left, depth)
+    stack: list[tuple[etree._Element, etree._Element, bool, bool, int, int]] = [
+        (root, root, False, False, _ENTER, 0)
     ]
+    pop, push = stack.pop, stack.append
+    deepest = builder.deepest
     while stack:
-        element, block, bold, linked, leaving, depth = stack.pop()
-        name = tag_name(element)
-        read = bool(name) and name not in SKIP_TAGS and id(element) not in skip
-        if leaving:
-            if read and name in BLOCK_TAGS:
-                builder.flush()
-            builder.add_text(element.tail, bold, linked, block)
+        element, block, bold, linked, step, depth = pop()
+        if step != _ENTER:
+            if step == _LEAVE_BLOCK:
+                flush()
+            if element.tail:
+                add_text(element.tail, bold, linked, block)
             continue
-        stack.append((element, block, bold, linked, True, depth))
-        if not read:
+        tag = element.tag
+        name = tag.lower() if isinstance(tag, str) else ""
+        if not name or name in SKIP_TAGS or id(element) in skip:
+            if element.tail:
+                add_text(element.tail, bold, linked, block)
             continue
-        builder.deepest = max(builder.deepest, depth)
+        if depth > deepest:
+            deepest = depth
         is_block = name in BLOCK_TAGS
         if is_block:
-            builder.flush()
-        inner_block = element if is_block else block
-        inner_bold = bold or name in BOLD_TAGS
-        inner_link = linked or name == "a"
+            flush()
         if name == "br":
-            builder.flush()
+            flush()
         elif name == "img":
             builder.add_image(element)
         else:
-            builder.add_text(element.text, inner_bold, inner_link, inner_block)
-            children = [(child, inner_block, inner_bold, inner_link, False, depth + 1) for child in element]
-            stack.extend(reversed(children))
+            inner_block = element if is_block else block
+            inner_bold = bold or name in BOLD_TAGS
+            inner_link = linked or name == "a"
+            if element.text:
+                add_text(element.text, inner_bold, inner_link, inner_block)
+            if len(element):
+                push((element, block, bold, linked, _LEAVE_BLOCK if is_block else _LEAVE, depth))
+                stack.extend(
+                    reversed(
+                        [(child, inner_block, inner_bold, inner_link, _ENTER, depth + 1) for child in element]
+                    )
+                )
+                continue
+        if is_block:
+            flush()
+        if element.tail:
+            add_text(element.tail, bold, linked, block)
+    builder.deepest = deepest
 
 
 def read_lines(root: etree._Element, skip: frozenset[int] = frozenset()) -> list[Item]:
