@@ -79,13 +79,14 @@ class _LineBuilder:
         self._parts.append((_ASCII_SPACE_RUN.sub(" ", text), bold, linked))
 
     def flush(self) -> None:
-        if not self._parts:
+        parts = self._parts
+        if not parts:
             return
-        raw = "".join(part for part, _, _ in self._parts)
+        raw = parts[0][0] if len(parts) == 1 else "".join(part for part, _, _ in parts)
         text = raw.strip()
         if text:
-            bold = sum(len(p.strip(" ")) for p, b, _ in self._parts if b)
-            linked = sum(len(p.strip()) for p, _, lk in self._parts if lk)
+            bold = sum(len(p.strip(" ")) for p, b, _ in parts if b)
+            linked = sum(len(p.strip()) for p, _, lk in parts if lk)
             assert self._block is not None
             self.items.append(TextLine(text, self._block, bold, linked))
         self._parts = []
@@ -123,14 +124,14 @@ def _walk(root: etree._Element, builder: _LineBuilder, skip: frozenset[int]) -> 
         if step != _ENTER:
             if step == _LEAVE_BLOCK:
                 flush()
-            if element.tail:
-                add_text(element.tail, bold, linked, block)
+            if tail := element.tail:
+                add_text(tail, bold, linked, block)
             continue
         tag = element.tag
         name = tag.lower() if isinstance(tag, str) else ""
         if not name or name in SKIP_TAGS or id(element) in skip:
-            if element.tail:
-                add_text(element.tail, bold, linked, block)
+            if tail := element.tail:
+                add_text(tail, bold, linked, block)
             continue
         if depth > deepest:
             deepest = depth
@@ -145,8 +146,8 @@ def _walk(root: etree._Element, builder: _LineBuilder, skip: frozenset[int]) -> 
             inner_block = element if is_block else block
             inner_bold = bold or name in BOLD_TAGS
             inner_link = linked or name == "a"
-            if element.text:
-                add_text(element.text, inner_bold, inner_link, inner_block)
+            if text := element.text:
+                add_text(text, inner_bold, inner_link, inner_block)
             if len(element):
                 push((element, block, bold, linked, _LEAVE_BLOCK if is_block else _LEAVE, depth))
                 stack.extend(
@@ -157,8 +158,8 @@ def _walk(root: etree._Element, builder: _LineBuilder, skip: frozenset[int]) -> 
                 continue
         if is_block:
             flush()
-        if element.tail:
-            add_text(element.tail, bold, linked, block)
+        if tail := element.tail:
+            add_text(tail, bold, linked, block)
     builder.deepest = deepest
 
 
