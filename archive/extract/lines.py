@@ -65,32 +65,27 @@ def tag_name(element: etree._Element) -> str:
 
 
 class _LineBuilder:
+    """Collects a line's text parts (each with its style and block) until a line break ends the line."""
+
     def __init__(self) -> None:
         self.items: list[Item] = []
-        self._parts: list[tuple[str, bool, bool]] = []
-        self._block: etree._Element | None = None
+        # (text with ASCII whitespace runs collapsed, bold, linked, the block holding it); the walk
+        # appends to this list directly, and calls flush() only when it holds something
+        self.parts: list[tuple[str, bool, bool, etree._Element]] = []
         self.deepest = 0  # how many levels below the root the deepest element read sits
 
-    def add_text(self, text: str | None, bold: bool, linked: bool, block: etree._Element) -> None:
-        if not text:
-            return
-        if not self._parts:
-            self._block = block
-        self._parts.append((_ASCII_SPACE_RUN.sub(" ", text), bold, linked))
-
     def flush(self) -> None:
-        parts = self._parts
+        """End the current line: a TextLine when it has visible text, held by its first part's block."""
+        parts = self.parts
         if not parts:
             return
-        raw = parts[0][0] if len(parts) == 1 else "".join(part for part, _, _ in parts)
+        raw = parts[0][0] if len(parts) == 1 else "".join([part[0] for part in parts])
         text = raw.strip()
         if text:
-            bold = sum(len(p.strip(" ")) for p, b, _ in parts if b)
-            linked = sum(len(p.strip()) for p, _, lk in parts if lk)
-            assert self._block is not None
-            self.items.append(TextLine(text, self._block, bold, linked))
-        self._parts = []
-        self._block = None
+            bold = sum(len(p.strip(" ")) for p, b, _, _ in parts if b)
+            linked = sum(len(p.strip()) for p, _, lk, _ in parts if lk)
+            self.items.append(TextLine(text, parts[0][3], bold, linked))
+        parts.clear()
 
     def add_image(self, element: etree._Element) -> None:
         src = element.get("src") or element.get("data-src") or element.get("data-original") or ""
@@ -110,9 +105,10 @@ def _walk(root: etree._Element, builder: _LineBuilder, skip: frozenset[int]) -> 
 
     An element with nothing to read below it (no children, skipped, ``<br>``, ``<img>``) is entered
     and left in one step: most elements of a page, and a stack entry each saved. This runs on every
-    element of every page, so the builder's methods are bound once.
+    element of every page, so the builder's list and methods are bound once.
     """
-    add_text, flush = builder.add_text, builder.flush
+    parts, flush = builder.parts, builder.flush
+    add_part, collapse = parts.append, _ASCII_SPACE_RUN.sub
     # (element, enclosing block, bold, linked, _ENTER or how it is left, depth)
     stack: list[tuple[etree._Element, etree._Element, bool, bool, int, int]] = [
         (root, root, False, False, _ENTER, 0)
@@ -122,24 +118,25 @@ def _walk(root: etree._Element, builder: _LineBuilder, skip: frozenset[int]) -> 
     while stack:
         element, block, bold, linked, step, depth = pop()
         if step != _ENTER:
-            if step == _LEAVE_BLOCK:
+            if step == _LEAVE_BLOCK and parts:
                 flush()
             if tail := element.tail:
-                add_text(tail, bold, linked, block)
+                add_part((collapse(" ", tail), bold, linked, block))
             continue
         tag = element.tag
         name = tag.lower() if isinstance(tag, str) else ""
         if not name or name in SKIP_TAGS or id(element) in skip:
             if tail := element.tail:
-                add_text(tail, bold, linked, block)
+                add_part((collapse(" ", tail), bold, linked, block))
             continue
         if depth > deepest:
             deepest = depth
         is_block = name in BLOCK_TAGS
-        if is_block:
+        if is_block and parts:
             flush()
         if name == "br":
-            flush()
+            if parts:
+                flush()
         elif name == "img":
             builder.add_image(element)
         else:
@@ -147,7 +144,7 @@ def _walk(root: etree._Element, builder: _LineBuilder, skip: frozenset[int]) -> 
             inner_bold = bold or name in BOLD_TAGS
             inner_link = linked or name == "a"
             if text := element.text:
-                add_text(text, inner_bold, inner_link, inner_block)
+                add_part((collapse(" ", text), inner_bold, inner_link, inner_block))
             if len(element):
                 push((element, block, bold, linked, _LEAVE_BLOCK if is_block else _LEAVE, depth))
                 stack.extend(
@@ -156,10 +153,10 @@ def _walk(root: etree._Element, builder: _LineBuilder, skip: frozenset[int]) -> 
                     )
                 )
                 continue
-        if is_block:
+        if is_block and parts:
             flush()
         if tail := element.tail:
-            add_text(tail, bold, linked, block)
+            add_part((collapse(" ", tail), bold, linked, block))
     builder.deepest = deepest
 
 
