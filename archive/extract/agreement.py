@@ -47,16 +47,18 @@ class OutsideLine:
     feed: bool
 
 
-def _is_cjk(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
-
-
 def tokens(text: str) -> Counter[str]:
     """CJK characters and runs of other letters and digits, counted. The characters are counted all at
     once (in C) and the CJK ones kept: a regular expression's match per character costs four times more."""
     lowered = text.lower()
-    counts = Counter(_WORD.findall(lowered))
-    counts.update({char: count for char, count in Counter(lowered).items() if _is_cjk(char)})
+    counts = Counter(
+        {
+            char: count
+            for char, count in Counter(lowered).items()
+            if "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+        }
+    )
+    counts.update(_WORD.findall(lowered))
     return counts
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from .lines import element_text
 from .result import LinkRef
 
 ATTACHMENT_SUFFIX = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|txt|wps|csv)(?:$|[?#])", re.IGNORECASE)
@@ -79,7 +80,7 @@ def collect_links(
         if is_image:
             rel, text = "image", (element.get("alt") or "").strip()
         else:
-            text = " ".join("".join(element.itertext()).split())
+            text = " ".join(element_text(element).split())
             rel = (
                 "attachment"
                 if ATTACHMENT_SUFFIX.search(url)
