@@ -22,7 +22,7 @@ from .lines import BLOCK_TAGS
 # the tree is shared with trafilatura, which cuts a paragraph short at a comment inside it.
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
 # lxml.html picks each element's Python class with a Python callback, run every time an element is
-# touched from Python (a million times a page between our rules and trafilatura's): a tenth of the
+# touched from Python (about ten thousand times a page, our rules and trafilatura together): a tenth of the
 # extraction's CPU. The same classes from lxml's C lookup; only the form controls (<form>, <input>,
 # <select>, <textarea>, <label>) become plain HtmlElements, and nothing here uses their form API.
 _PARSER.set_element_class_lookup(
