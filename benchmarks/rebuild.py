@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -267,7 +268,8 @@ def measure_foreign(workdir: Path, warc_dir: Path, repetitions: int) -> dict[str
             runs[name].append(run)
             print(
                 f"  rep {rep + 1}/{repetitions} {name:<12} {run.result['seconds']:6.2f} s  "
-                f"{_pages_per_second(run):6.1f} pages/s",
+                f"{_pages_per_second(run):6.1f} pages/s  (1-min load average {os.getloadavg()[0]:.2f}, this run "
+                "included)",
                 flush=True,
             )
     return runs
@@ -301,6 +303,19 @@ def report_foreign(warc_dir: Path, runs: dict[str, list[ChildRun]]) -> None:
     lost = sum(r.result.get("pages_over_budget", 0) for measured in runs.values() for r in measured)
     if lost:
         print(f"note: {lost} pages ran over their time budget (stored as timeout): the machine was loaded")
+    # What the pipeline costs per page against trafilatura, all processes counted: load changes it
+    # less than it changes wall-clock speed, and two workers on two free cores reach about twice the
+    # inverse of it.
+    cpu = {name: [r.cpu_seconds / r.result["pages"] for r in measured] for name, measured in runs.items()}
+    for name in ("workers=1", "workers=2"):
+        print(
+            row(
+                f"{name}: CPU per page / trafilatura's",
+                paired_ratios(cpu[name], cpu["trafilatura"]),
+                f"x (median ratio {ratio(cpu[name], cpu['trafilatura']):.2f})",
+                2,
+            )
+        )
     speed = {name: [_pages_per_second(r) for r in measured] for name, measured in runs.items()}
     for name, base in (
         ("workers=2", "trafilatura"),

@@ -23,9 +23,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\u3400-\u9fff\uf900-\ufaff]+")
+# A token is a CJK character or a run of other letters and digits.
+_WORD = re.compile(r"[^\W\u3400-\u9fff\uf900-\ufaff]+")
 _SPACE = re.compile(r"\s+")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_NOT_CJK = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")
 _SUBSET = 0.95  # share of one text's tokens found in the other for it to count as a subset
 _FRAGMENT = 0.3  # ours below this share of trafilatura's length is a fragment
 _TRIM = 0.9  # trafilatura below this share of our length means we kept something it did not
@@ -47,7 +48,18 @@ class OutsideLine:
 
 
 def tokens(text: str) -> Counter[str]:
-    return Counter(_TOKEN.findall(text.lower()))
+    """CJK characters and runs of other letters and digits, counted. The characters are counted all at
+    once (in C) and the CJK ones kept: a regular expression's match per character costs four times more."""
+    lowered = text.lower()
+    counts = Counter(
+        {
+            char: count
+            for char, count in Counter(lowered).items()
+            if "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+        }
+    )
+    counts.update(_WORD.findall(lowered))
+    return counts
 
 
 def _covered(part: Counter[str], whole: Counter[str]) -> float:
@@ -126,4 +138,4 @@ def reconcile(ours: list[str], theirs: str | None, outside: Sequence[OutsideLine
 
 def _mostly_cjk(lines: list[str]) -> bool:
     text = "".join(lines)
-    return len(_CJK.findall(text)) > 0.3 * max(1, len(_SPACE.sub("", text)))
+    return len(_NOT_CJK.sub("", text)) > 0.3 * max(1, len(_SPACE.sub("", text)))

@@ -26,7 +26,7 @@ from .lines import TextLine
 _SENTENCE_MARK = re.compile(r"[，。！？；、,!?;]|\.(?:\s|$)")
 _MIN_PROSE_CJK = 15
 _MIN_PROSE_LATIN = 60
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_NOT_CJK = re.compile(r"[^\u3400-\u9fff]+")  # what is left after removing these runs is the CJK
 _ITEM_LINK_SHARE = 0.5
 _MIN_ITEMS = 5  # fewer list items than this never make a listing
 _ITEMS_OVER_PROSE = 2.0  # list text this many times the prose text: the page is a listing
@@ -58,7 +58,7 @@ def is_prose(line: TextLine) -> bool:
     length, linked = _undated(line)
     if linked > 0.3 or not _SENTENCE_MARK.search(line.text):
         return False
-    cjk = len(_CJK.findall(line.text))
+    cjk = len(_NOT_CJK.sub("", line.text))
     return length >= (_MIN_PROSE_CJK if cjk > length / 3 else _MIN_PROSE_LATIN)
 
 

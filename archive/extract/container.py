@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .lines import Item, TextLine, read_lines, tag_name, text_lines
+from .lines import Item, TextLine, element_text, read_lines, tag_name, text_lines
 
 _SENTENCE_PUNCTUATION = re.compile(r"[，。！？；：、,.!?;]")
 # Tags that wrap a single paragraph: the vote goes to the block around them.
@@ -64,11 +64,22 @@ def _class_bias(element: etree._Element) -> float:
 
 
 def _visible_length(element: etree._Element) -> int:
-    return len(_SPACE.sub("", "".join(element.itertext())))
+    return len(_SPACE.sub("", element_text(element)))
 
 
-def _has_headline_link(element: etree._Element) -> bool:
-    return any(_visible_length(link) >= _MIN_HEADLINE_LINK for link in element.iter("a"))
+def _holders_of_headline_links(root: etree._Element) -> set[etree._Element]:
+    """Every element that is or holds a link long enough to be a story's headline: each link is read
+    once, where asking each feed item would read the links of nested feeds again and again."""
+    holders: set[etree._Element] = set()
+    for link in root.iter("a"):
+        if _visible_length(link) < _MIN_HEADLINE_LINK:
+            continue
+        holders.add(link)
+        for ancestor in link.iterancestors():
+            if ancestor in holders:
+                break  # and so are all above it
+            holders.add(ancestor)
+    return holders
 
 
 def teaser_items(root: etree._Element) -> set[etree._Element]:
@@ -78,7 +89,10 @@ def teaser_items(root: etree._Element) -> set[etree._Element]:
     much prose its summaries hold. Most items must be short; a longer one among them is still an item.
     """
     found: set[etree._Element] = set()
+    with_headline = _holders_of_headline_links(root)
     for parent in root.iter():
+        if len(parent) < _MIN_TEASERS:
+            continue  # too few children for a feed: most elements, passed without a look at each child
         groups: dict[tuple[str, str], list[etree._Element]] = defaultdict(list)
         for child in parent:
             name = tag_name(child)
@@ -87,7 +101,7 @@ def teaser_items(root: etree._Element) -> set[etree._Element]:
         for group in groups.values():
             if len(group) < _MIN_TEASERS:
                 continue
-            linked = [child for child in group if _has_headline_link(child)]
+            linked = [child for child in group if child in with_headline]
             short = [child for child in linked if _visible_length(child) <= _MAX_TEASER_CHARS]
             if len(short) >= _MIN_TEASERS and len(short) >= _TEASER_SHARE * len(group):
                 found.update(linked)  # the story with the longest summary is a teaser all the same

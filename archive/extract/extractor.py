@@ -76,7 +76,7 @@ _NON_HTML_TYPES = re.compile(
 _HEADING_END = re.compile(r"[。；;，,：:！!？?]$")
 _MAX_HEADING = 60
 _HEAD_ZONE = 6  # lines at either end of the body where metadata lines (date, byline) are looked for
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")  # what is left after removing these runs is the CJK
 # Real article pages nest 20 to 60 levels deep; justext's cost grows with depth times size.
 _FALLBACK_MAX_DEPTH = 200
 _CELL_TAGS = frozenset({"td", "th", "dt", "dd"})
@@ -616,7 +616,7 @@ class _PageReader:
 
     def _language(self) -> str | None:
         text = "".join(self.result.paragraphs)
-        if text and len(_CJK.findall(text)) > 0.3 * len(text):
+        if text and len(_NOT_CJK.sub("", text)) > 0.3 * len(text):
             return "zh"
         lang = self.root.get("lang") or self.root.get("xml:lang")
         return lang.split("-")[0].lower() if lang else None

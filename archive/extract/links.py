@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree
 
+from .lines import element_text
 from .result import LinkRef
 
 ATTACHMENT_SUFFIX = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|txt|wps|csv)(?:$|[?#])", re.IGNORECASE)
 _NAV_HINT = re.compile(r"nav|menu|header|topbar", re.IGNORECASE)
 _FOOTER_HINT = re.compile(r"footer|foot|bottom|copyright", re.IGNORECASE)
 _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
+# A page links to many addresses more than once (menus at the top and the bottom), and the pages of one
+# site share their menus: urljoin is pure and costs more than all else done per link, so it is cached.
+_join = lru_cache(maxsize=16_384)(urljoin)
 
 
 def _own_region(node: etree._Element, regions: dict[etree._Element, str]) -> str | None:
@@ -68,16 +73,19 @@ def collect_links(
         if not raw or raw.lower().startswith(_SKIPPED_SCHEMES):
             continue
         try:
-            url = urljoin(base_url, raw)
+            url = _join(base_url, raw)
         except ValueError:
             bad += 1
             continue
-        region = _region_of(element, regions, seen_regions)
         if is_image:
             rel, text = "image", (element.get("alt") or "").strip()
         else:
-            text = " ".join("".join(element.itertext()).split())
-            rel = "attachment" if ATTACHMENT_SUFFIX.search(url) else (region or "page")
+            text = " ".join(element_text(element).split())
+            rel = (
+                "attachment"
+                if ATTACHMENT_SUFFIX.search(url)
+                else (_region_of(element, regions, seen_regions) or "page")
+            )
         if (url, rel) in seen:
             continue
         seen.add((url, rel))
