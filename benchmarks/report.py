@@ -18,6 +18,7 @@ import random
 import statistics
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -158,6 +159,17 @@ def timed(function: Callable[[], object], repetitions: int) -> tuple[float, floa
     return statistics.median(walls), statistics.median(cpus), result
 
 
+def traced_peak(function: Callable[[], object]) -> int:
+    """Peak bytes of Python objects allocated while ``function`` runs (tracemalloc; SQLite's own
+    page cache is not counted): the report's share of a crawl's peak RSS."""
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -181,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         measured = timed(lambda: completeness_report(db), repetitions)
         report = measured[2]
         html = timed(lambda: render_report_html(report), repetitions)
+        peak = traced_peak(lambda: completeness_report(db))
         db.close()
     print(completeness_line(report))
     assert len(report.articles_missing) == sizes["never_fetched"], "the report lost a missing article"
@@ -194,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     ):
         print(f"{name:<34}{wall:>8.2f}{cpu:>8.2f}{cpu / baseline[1]:>16.1f}")
     print(f"HTML page: {len(html[2].encode()) / 1024:.0f} KiB")
+    print(
+        f"completeness_report peak Python memory: {peak / 2**20:.1f} MiB ({peak / sizes['urls']:.0f} B per URL)"
+    )
     return 0
 
 

@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -207,7 +208,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Latest:
     url: str
     status: int | None
@@ -220,19 +221,26 @@ class _Archive:
     """The archive's facts the verdicts need, each loaded by one query and held by URL key."""
 
     def __init__(self, db: Database) -> None:
+        # At the real site's scale these are ~30,000 URLs each: URLs and keys are interned so that the
+        # maps below share one string each instead of one per query that returned it, and the facts
+        # are slotted objects, not dicts.
         self.db = db
         self.keys_by_url: dict[str, str] = {}
         self.latest: dict[str, _Latest] = {}
         not_ok = dict(db.execute("SELECT capture_id, status FROM articles WHERE status <> 'ok'").fetchall())
         for key, url, status, record_type, location, record_id in db.execute(_LATEST_SQL):
-            self.latest[key] = _Latest(url, status, record_type, location, not_ok.get(record_id))
+            self.latest[intern(key)] = _Latest(
+                intern(url), status, record_type, location, not_ok.get(record_id)
+            )
+        del not_ok
         for url, key in db.execute("SELECT DISTINCT url, coalesce(url_key, url) FROM captures"):
-            self.keys_by_url[url] = key
-        self.with_payload = {key for (key,) in db.execute(_PAYLOAD_SQL)}
+            self.keys_by_url[intern(url)] = intern(key)
+        self.with_payload = {intern(key) for (key,) in db.execute(_PAYLOAD_SQL)}
         self.ok: dict[str, tuple[str, str | None, str | None]] = {}  # key -> url, section, published
         self.images: dict[str, list[str]] = defaultdict(list)  # article key -> image srcs
         for key, url, section, published, src in db.execute(_OK_ARTICLES_SQL):
-            self.ok[key] = (url, section, published)
+            key = intern(key)
+            self.ok[key] = (intern(url), section and intern(section), published)
             if src is not None:
                 self.images[key].append(src)
 
