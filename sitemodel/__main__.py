@@ -13,6 +13,7 @@ import sys
 import threading
 
 from sitemodel.manifest import build_manifest
+from sitemodel.model import LISTING_SIZE
 from sitemodel.server import start_site_model
 
 
@@ -22,6 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--version", type=int, default=1, choices=(1, 2), help="site version to serve")
     parser.add_argument("--articles", type=int, default=40, help="how many articles the site holds")
+    parser.add_argument(
+        "--per-page", type=int, default=LISTING_SIZE, help="articles a listing page shows (the real site: 20)"
+    )
     parser.add_argument("--slow", type=float, default=1.5, help="delay of the slow page, seconds")
     parser.add_argument("--manifest", action="store_true", help="print what the version serves as JSON, exit")
     parser.add_argument(
@@ -57,6 +61,7 @@ def main(argv: list[str] | None = None) -> None:
             sitemap=args.sitemap,
             refused_image=args.refused_image,
             http_links=args.http_links,
+            per_page=args.per_page,
             keep_log=False,  # nobody reads the request log of a separate process
         )
     except ValueError as error:

@@ -17,7 +17,7 @@ import random
 from functools import lru_cache
 
 from sitemodel.catalog import SITE_SEED, build_catalog
-from sitemodel.model import Article, Block, Entry, Options, RelatedLink, Site, Trouble
+from sitemodel.model import LISTING_SIZE, Article, Block, Entry, Options, RelatedLink, Site, Trouble
 from sitemodel.prose import INDENT, ProseGenerator
 from sitemodel.seed import load_seed
 
@@ -37,8 +37,15 @@ def build_site(
     refused_image: bool = True,
     http_links: bool = True,
     sitemap: bool = False,
+    per_page: int = LISTING_SIZE,
 ) -> Site:
-    """``version`` (1 or 2) of a site of ``articles`` articles; cached because it is immutable."""
+    """``version`` (1 or 2) of a site of ``articles`` articles; cached because it is immutable.
+
+    ``per_page`` is how many articles a listing page shows: 20 as on the real site. Fewer make the
+    channels' pagination as long as the real site's with a few hundred articles, for tests of depth.
+    """
+    if per_page < 1:
+        raise ValueError(f"per_page must be at least 1, not {per_page}")
     catalog = build_catalog(articles, version)
     roles = catalog.roles
     seed_id = 1616
@@ -73,6 +80,7 @@ def build_site(
         make_article=make_article,
         options=Options(refused_image=refused_image, http_links=http_links, sitemap=sitemap),
         photo_style=catalog.layout.photo_style,
+        per_page=per_page,
         removed=catalog.removed,
         replaced_images=catalog.replaced_images,
         refused_images=(refusing.image_paths[0],) if refused_image else (),

@@ -17,6 +17,7 @@ ORIGIN = "http://www.56-china.com.cn"
 HTTPS_ORIGIN = "https://www.56-china.com.cn"
 HOST = "www.56-china.com.cn"
 ARTICLE_CACHE = 512  # generated articles kept; bounded so memory does not grow with the site
+LISTING_SIZE = 20  # articles a listing page shows, as on the real site
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,7 @@ class Site:
         make_article: ArticleMaker,
         options: Options = Options(),
         photo_style: str = "full",
-        per_page: int = 20,
+        per_page: int = LISTING_SIZE,
         removed: tuple[tuple[str, int], ...] = (),
         replaced_images: tuple[str, ...] = (),
         refused_images: tuple[str, ...] = (),

@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 from w3lib.url import safe_url_string
 
 from sitemodel.content import build_site
-from sitemodel.model import HOST, HTTPS_ORIGIN, ORIGIN, Site
+from sitemodel.model import HOST, HTTPS_ORIGIN, LISTING_SIZE, ORIGIN, Site
 from sitemodel.routes import Reply, Router
 from sitemodel.tls import TlsIdentity
 
@@ -434,14 +434,22 @@ def start_site_model(
     refused_image: bool = True,
     http_links: bool = True,
     keep_log: bool = True,
+    per_page: int = LISTING_SIZE,
 ) -> SiteModel:
     """Serve ``version`` of a site of ``articles`` articles on ``host:port`` (0 picks a free port).
 
     The switches are described in ``sitemodel.model.Options``; ``https=False`` refuses CONNECT (502).
-    ``keep_log=False`` leaves ``requests`` empty: the log holds about 1 KB per request (headers included),
+    ``per_page`` is the listing size (see :func:`sitemodel.content.build_site`). ``keep_log=False`` leaves ``requests`` empty: the log holds about 1 KB per request (headers included),
     the one part of the model that grows with use, which a long-running server has no reader for.
     """
-    site = build_site(version, articles, refused_image=refused_image, http_links=http_links, sitemap=sitemap)
+    site = build_site(
+        version,
+        articles,
+        refused_image=refused_image,
+        http_links=http_links,
+        sitemap=sitemap,
+        per_page=per_page,
+    )
     tls = TlsIdentity(HOST) if https else None
     router = Router(site, slow_seconds=slow_seconds)
     server = _Server((host, port), router, tls.context if tls else None, keep_log=keep_log)
