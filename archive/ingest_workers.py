@@ -33,7 +33,7 @@ from typing import Any
 from archive.db.ingest import PageExtractor, PreparedRecord, prepare_record
 from archive.extract.result import Extraction
 from archive.warc.framing import Damage
-from archive.warc.reader import WarcReadError, resolve_warc_path, scan_records
+from archive.warc.reader import WarcReadError, file_format, resolve_warc_path, scan_records
 
 # Pages of the archived site extract in milliseconds, a large foreign page in well under a second: ten
 # seconds is generous on a loaded machine and still bounds what one hostile page can cost a crawl.
@@ -79,6 +79,24 @@ def load_extractor(name: str) -> PageExtractor:
     return getattr(importlib.import_module(module), function)
 
 
+# A file's format is set by its first bytes, which never change (WARC files are only appended to), and a
+# live crawl sends a job per record: sniffing the file for each one (open it, inflate its first member to
+# look for an ARC header) cost about a tenth of a worker's time in a crawl of the site model. Known once
+# read from enough bytes; a file shorter than that is sniffed again.
+_FORMATS: dict[tuple[str | None, str], str] = {}
+_SNIFF_BYTES = 64
+
+
+def _format_of(spec: JobSpec, path: Path) -> str:
+    key = (spec.directory, spec.filename) if spec.directory is not None else (None, spec.path)
+    known = _FORMATS.get(key)
+    if known is None:
+        known = file_format(path)
+        if path.stat().st_size >= _SNIFF_BYTES:
+            _FORMATS[key] = known
+    return known
+
+
 def _job_path(spec: JobSpec) -> Path:
     if spec.directory is not None:
         return resolve_warc_path(Path(spec.directory), spec.filename)
@@ -97,7 +115,12 @@ def run_job(spec: JobSpec, extractor: PageExtractor, emit: Callable[[tuple], Non
             emit(("end", spec.job_id, None))
             return
         scan = scan_records(
-            path, check_digests=spec.check_digests, start=spec.start, stop=spec.stop, resync=spec.resync
+            path,
+            check_digests=spec.check_digests,
+            start=spec.start,
+            stop=spec.stop,
+            resync=spec.resync,
+            kind=_format_of(spec, path),
         )
         for item in scan:
             emit(("item", spec.job_id, _prepared(spec, item, extractor, emit)))
@@ -111,7 +134,10 @@ def _read_one(
 ) -> None:
     for attempt in range(3):
         try:
-            scan = scan_records(path, check_digests=spec.check_digests, start=offset, stop=offset + 1)
+            kind = _format_of(spec, path)
+            scan = scan_records(
+                path, check_digests=spec.check_digests, start=offset, stop=offset + 1, kind=kind
+            )
             item = next(iter(scan), None)
             break
         except FileNotFoundError:

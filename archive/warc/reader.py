@@ -321,8 +321,10 @@ class RecordScan:
         start: int = 0,
         stop: int | None = None,
         resync: bool = False,
+        kind: str | None = None,
     ) -> None:
         self.path = Path(path)
+        self.kind = kind
         self.filename = final_filename(self.path)
         self.check_digests = check_digests
         self.start, self.stop, self.resync = start, stop, resync
@@ -330,7 +332,7 @@ class RecordScan:
         self.first: int | None = None
 
     def __iter__(self) -> Iterator[ReadItem]:
-        kind = file_format(self.path)
+        kind = self.kind or file_format(self.path)
         with self.path.open("rb") as fh:
             if kind == "arc":
                 self.end = yield from self._arc(fh)
@@ -382,14 +384,16 @@ def scan_records(
     start: int = 0,
     stop: int | None = None,
     resync: bool = False,
+    kind: str | None = None,
 ) -> RecordScan:
     """Every readable record of a WARC or ARC file as ``(location, record)``, and a ``Damage`` for
     each stretch that gave none, in file order. ``start``/``stop``/``resync`` read part of a file
     (see :func:`archive.warc.framing.scan_members`); the returned object's ``end`` says where it
     stopped. Each record's content stays readable after the loop has moved on (``raw_stream`` is a
     seekable view of a spool positioned at the payload). With ``check_digests`` each record's
-    ``digest_checker`` holds the verdict on its digests."""
-    return RecordScan(path, check_digests=check_digests, start=start, stop=stop, resync=resync)
+    ``digest_checker`` holds the verdict on its digests. ``kind`` is the file's :func:`file_format`
+    when the caller already knows it (it is read from the file's first bytes otherwise)."""
+    return RecordScan(path, check_digests=check_digests, start=start, stop=stop, resync=resync, kind=kind)
 
 
 def iter_records(
