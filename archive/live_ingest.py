@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from archive.db.ingest import BATCH_SIZE, IngestOutcome, store_prepared
+from archive.db.search_index import defer_index_writes, stop_deferring_index_writes
 from archive.ingest_workers import IngestBudget, IngestWorkers, JobDone, JobSpec, PageLost
 from archive.warc.framing import Damage
 from archive.warc.writer import RecordLocation
@@ -115,6 +116,7 @@ class LiveIngest:
             else:
                 if not self.db.conn.in_transaction:
                     self.db.execute("BEGIN")  # one transaction per batch, not per record
+                    defer_index_writes(self.db)  # and the batch's search entries in one go
                 outcome = store_prepared(self.db, event)
                 outcomes.append(outcome)
                 self.actions[outcome.action] += 1
@@ -125,6 +127,7 @@ class LiveIngest:
         if self._uncommitted and (block or due or self._uncommitted >= self.batch_size):
             if self.before_commit is not None:
                 self.before_commit()
+            stop_deferring_index_writes(self.db)
             self.db.execute("COMMIT")
             self._uncommitted = 0
             self._since = time.monotonic()

@@ -14,6 +14,13 @@ The index (schema migration 20, docs/schema.md) is:
   takes the very values it was indexed with, and the article row holds the new ones by the time
   :func:`index_article` runs.
 * ``search_meta``: the token scheme the index was built with (:data:`INDEX_SCHEME`).
+
+Writers of many articles (a rebuild, the live store) queue the new entries with
+:func:`defer_index_writes` and write them with :func:`flush_index_writes` before each commit. FTS5
+writes its pending terms out as a new segment whenever the next statement opens a savepoint, and every
+record is stored in a savepoint of its own: entries written one by one cost a segment each (about half
+of the SQLite time of ingesting a page), entries written together one segment a batch. The queue is a
+temporary table, so a record's savepoint rolled back takes its queued entry with it.
 """
 
 from __future__ import annotations
@@ -53,11 +60,14 @@ def index_article(
     rowid = _article_rowid(db, capture_id)
     indexed = _is_indexed(db, rowid)
     stale = _stale_entry(db, rowid)
-    if not indexed:
-        _fts_insert(db, rowid, title, text, shadows)
+    deferring = _deferring(db)
+    if indexed and deferring and _unqueue(db, rowid):
+        _queue(db, rowid, title, text, shadows)  # queued and changed before it reached the index
+    elif not indexed:
+        _fts_insert(db, rowid, title, text, shadows, queue=deferring)
     elif stale is not None:
         _fts_delete(db, rowid, *stale)
-        _fts_insert(db, rowid, title, text, shadows)
+        _fts_insert(db, rowid, title, text, shadows, queue=deferring)
     db.execute("DELETE FROM search_stale WHERE doc = ?", [rowid])
     _write_doc(db, rowid, capture_id)
 
@@ -68,10 +78,63 @@ def unindex_article(db: Database, capture_id: str) -> None:
     if row is None or not _is_indexed(db, row[0]):
         return
     rowid = row[0]
-    stale = _stale_entry(db, rowid)
-    _fts_delete(db, rowid, *(stale if stale is not None else row[1:]))
+    if not (_deferring(db) and _unqueue(db, rowid)):
+        stale = _stale_entry(db, rowid)
+        _fts_delete(db, rowid, *(stale if stale is not None else row[1:]))
     db.execute("DELETE FROM search_stale WHERE doc = ?", [rowid])
     db.execute("DELETE FROM search_docs WHERE rowid = ?", [rowid])
+
+
+def defer_index_writes(db: Database) -> None:
+    """Queue new index entries from now on; the caller runs :func:`flush_index_writes` before every
+    commit (else a committed article would be marked indexed without being in the index) and
+    :func:`stop_deferring_index_writes` at the end."""
+    db.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS search_pending "
+        "(doc INTEGER PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL)"
+    )
+
+
+def flush_index_writes(db: Database) -> None:
+    """Write the queued entries into the index, all in one statement per table (one segment)."""
+    if not _deferring(db):
+        return
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, text) SELECT doc, title, text FROM temp.search_pending"
+    )
+    db.execute("INSERT INTO articles_fts_titles (rowid, title) SELECT doc, title FROM temp.search_pending")
+    db.execute("DELETE FROM temp.search_pending")
+
+
+def stop_deferring_index_writes(db: Database) -> None:
+    """Write what is queued and go back to writing each entry as it comes."""
+    if _deferring(db):
+        flush_index_writes(db)
+        db.execute("DROP TABLE temp.search_pending")
+
+
+def _deferring(db: Database) -> bool:
+    return (
+        db.execute(
+            "SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = 'search_pending'"
+        ).fetchone()
+        is not None
+    )
+
+
+def _queue(
+    db: Database, rowid: int, title: str | None, text: str | None, shadows: tuple[str, str] | None
+) -> None:
+    indexed_title, indexed_text = shadows or search_shadows(title, text)
+    db.execute(
+        "INSERT INTO temp.search_pending (doc, title, text) VALUES (?, ?, ?)",
+        [rowid, indexed_title, indexed_text],
+    )
+
+
+def _unqueue(db: Database, rowid: int) -> bool:
+    """Drop a queued entry; True if there was one (the index itself does not hold it yet)."""
+    return db.execute("DELETE FROM temp.search_pending WHERE doc = ?", [rowid]).rowcount > 0
 
 
 def rebuild_index(db: Database) -> int:
@@ -80,6 +143,8 @@ def rebuild_index(db: Database) -> int:
     Used by the migration that introduced this index and when the index was built under another
     :data:`INDEX_SCHEME`.
     """
+    if _deferring(db):
+        db.execute("DELETE FROM temp.search_pending")  # every entry is written again below
     db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
     db.execute("INSERT INTO articles_fts_titles (articles_fts_titles) VALUES ('delete-all')")
     db.execute("DELETE FROM search_docs")
@@ -103,8 +168,17 @@ def index_scheme(db: Database) -> str | None:
 
 
 def _fts_insert(
-    db: Database, rowid: int, title: str | None, text: str | None, shadows: tuple[str, str] | None = None
+    db: Database,
+    rowid: int,
+    title: str | None,
+    text: str | None,
+    shadows: tuple[str, str] | None = None,
+    *,
+    queue: bool = False,
 ) -> None:
+    if queue:
+        _queue(db, rowid, title, text, shadows)
+        return
     indexed_title, indexed_text = shadows or search_shadows(title, text)
     db.execute(
         "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
