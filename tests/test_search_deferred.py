@@ -3,6 +3,7 @@ through re-extraction within the batch, removal, and a record whose savepoint is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,56 +40,42 @@ def _write(db: Database, n: int, title: str, paragraphs: list[str], status: str 
         )
 
 
-def _history(db: Database, *, failed_record: bool) -> None:
-    """Three articles; the first re-extracted with new text, the third taken out (not ok any more), and,
-    optionally, a fourth record that fails after writing its rows (its savepoint rolled back)."""
-    for n in TEXTS:
+def _history(db: Database, midway: Callable[[], None] = lambda: None) -> None:
+    """Three articles (then ``midway``); the first re-extracted with new text, the third taken out (not
+    ok any more), and a fourth record that fails after writing its rows (its savepoint rolled back)."""
+    for n in (*TEXTS, 4):
         _capture(db, n)
-    _capture(db, 4)
     for n, (title, paragraphs) in TEXTS.items():
         _write(db, n, title, paragraphs)
+    midway()
     _write(db, 1, "海西州新闻", ["柴达木盆地的新故事。"])
     _write(db, 3, "古城新貌", [], status="error")
-    if failed_record:
-        with pytest.raises(RuntimeError):
-            with db.atomic():
-                write_extraction(
-                    db,
-                    "<urn:test:4>",
-                    Extraction(url="https://x/4", title="失败的页面", paragraphs=["不应入库"]),
-                )
-                raise RuntimeError("the record fails after its rows were written")
+    with pytest.raises(RuntimeError):
+        with db.atomic():
+            failing = Extraction(url="https://x/4", title="失败的页面", paragraphs=["不应入库"])
+            write_extraction(db, "<urn:test:4>", failing)
+            raise RuntimeError("the record fails after its rows were written")
 
 
 @pytest.mark.parametrize("flush_midway", [False, True])
 def test_deferred_entries_equal_entries_written_one_by_one(tmp_path: Path, flush_midway: bool) -> None:
     direct = open_archive(tmp_path / "direct.db")
-    _history(direct, failed_record=False)
+    _history(direct)
 
     batched = open_archive(tmp_path / "batched.db")
+
+    def midway() -> None:
+        if flush_midway:  # a commit between the first writes and the re-extraction
+            flush_index_writes(batched)
+            batched.execute("COMMIT")
+            batched.execute("BEGIN")
+        queued = batched.execute("SELECT count(*) FROM temp.search_pending").fetchone()[0]
+        assert queued == (0 if flush_midway else 3)
+        assert (index_entries(batched) != []) == flush_midway  # nothing reaches the index before a flush
+
     batched.execute("BEGIN")
     defer_index_writes(batched)
-    for n in (*TEXTS, 4):
-        _capture(batched, n)
-    for n, (title, paragraphs) in TEXTS.items():
-        _write(batched, n, title, paragraphs)
-    if flush_midway:  # a commit between the first writes and the re-extraction
-        flush_index_writes(batched)
-        batched.execute("COMMIT")
-        batched.execute("BEGIN")
-    queued = batched.execute("SELECT count(*) FROM temp.search_pending").fetchone()[0]
-    assert queued == (0 if flush_midway else 3)
-    assert index_entries(batched) == [] or flush_midway  # nothing reached the index before the flush
-    _write(batched, 1, "海西州新闻", ["柴达木盆地的新故事。"])
-    _write(batched, 3, "古城新貌", [], status="error")
-    with pytest.raises(RuntimeError):
-        with batched.atomic():
-            write_extraction(
-                batched,
-                "<urn:test:4>",
-                Extraction(url="https://x/4", title="失败的页面", paragraphs=["不应入库"]),
-            )
-            raise RuntimeError("the record fails after its rows were written")
+    _history(batched, midway)
     stop_deferring_index_writes(batched)
     batched.execute("COMMIT")
 
