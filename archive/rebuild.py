@@ -40,7 +40,7 @@ from archive.db.ingest import (
 )
 from archive.db.revisits import refresh_schedule
 from archive.db.schema import open_archive
-from archive.db.search_index import defer_index_writes, flush_index_writes, stop_deferring_index_writes
+from archive.db.search_index import defer_index_writes, stop_deferring_index_writes
 from archive.db.site_pass import apply_site_repeats
 from archive.ingest_workers import IngestBudget, IngestWorkers, JobDone, JobSpec, PageLost
 from archive.warc.framing import Damage
@@ -316,17 +316,18 @@ class _Batch:
         self.db, self.size = db, size
         if db.conn.in_transaction:
             db.conn.commit()
-        db.execute("BEGIN")
-        defer_index_writes(db)  # the batch's search entries go in together, before each commit
+        self._begin()
+
+    def _begin(self) -> None:
+        self.db.execute("BEGIN")
+        defer_index_writes(self.db)  # the batch's search entries go in together, before its commit
         self.records, self.since = 0, time.monotonic()
 
     def count(self) -> None:
         self.records += 1
         if self.records >= self.size or time.monotonic() - self.since > COMMIT_SECONDS:
-            flush_index_writes(self.db)
-            self.db.execute("COMMIT")
-            self.db.execute("BEGIN")
-            self.records, self.since = 0, time.monotonic()
+            self.finish()
+            self._begin()
 
     def finish(self) -> None:
         stop_deferring_index_writes(self.db)

@@ -122,8 +122,9 @@ def _write_block_occurrences(db: Database, capture_id: str, blocks: Sequence[Boi
     # One text, one row; should two pages label the same text differently, the smallest label wins
     # so that the result does not depend on which page was ingested first. The site-wide pass's label
     # only names a text no extractor labelled: the pass reruns, and its runs of lines come and go.
-    db.conn.executemany(_BLOCK_UPSERT, blocks_rows)
-    db.conn.executemany(
+    conn = db.conn
+    conn.executemany(_BLOCK_UPSERT, blocks_rows)
+    conn.executemany(
         "INSERT INTO boilerplate_occurrences (capture_id, position, block_id) VALUES (?, ?, ?)",
         occurrence_rows,
     )

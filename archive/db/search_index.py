@@ -16,7 +16,8 @@ The index (schema migration 20, docs/schema.md) is:
 * ``search_meta``: the token scheme the index was built with (:data:`INDEX_SCHEME`).
 
 Writers of many articles (a rebuild, the live store) queue the new entries with
-:func:`defer_index_writes` and write them with :func:`flush_index_writes` before each commit. FTS5
+:func:`defer_index_writes` after each BEGIN and write them with :func:`stop_deferring_index_writes`
+before each commit. FTS5
 writes its pending terms out as a new segment whenever the next statement opens a savepoint, and every
 record is stored in a savepoint of its own: entries written one by one cost a segment each (about half
 of the SQLite time of ingesting a page), entries written together one segment a batch. The queue is a
