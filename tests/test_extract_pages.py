@@ -11,6 +11,7 @@ import pytest
 
 from archive.extract import Extraction, extract_page
 from archive.extract.classify import PageShape, not_article_reason, page_shape
+from archive.extract import extractor
 from archive.extract.extractor import _parse
 from archive.extract.lines import read_lines, text_lines
 from sitemodel import pages
@@ -53,6 +54,28 @@ def test_listing_with_dates_is_not_an_article_and_loses_its_date() -> None:
     assert result.published is None and "published" not in result.rules
     assert result.rules["status"] == "shape:no-prose"
     assert any(link.url.endswith("/n/3.html") for link in result.links)  # links are still stored
+
+
+@pytest.mark.parametrize("with_prose", [False, True])
+def test_trafilatura_fallbacks_run_only_where_there_is_prose_to_rescue(
+    with_prose: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """justext and readability rescue prose the main pass missed: on a page of titles there is none,
+    and they were most of the time such a page took. The outcome is the same either way."""
+    calls: list[bool] = []
+    real = extractor.run_trafilatura
+
+    def spy(*args: object, fast: bool = False, **kwargs: object) -> object:
+        calls.append(fast)
+        return real(*args, fast=fast, **kwargs)
+
+    page = _page(f"<div class='main'>{_items(10)}{f'<p>{PROSE}</p>' if with_prose else ''}</div>")
+    monkeypatch.setattr(extractor, "run_trafilatura", spy)
+    result = extract_page(page, "http://example.cn/list/1.html")
+    assert calls == [not with_prose]
+    assert result.status == "not-article" and "trafilatura_fallbacks_skipped" not in result.diagnostics
+    monkeypatch.setattr(extractor, "run_trafilatura", lambda *a, fast=False, **k: real(*a, fast=False, **k))
+    assert extract_page(page, "http://example.cn/list/1.html") == result
 
 
 def test_calendar_of_bare_links_is_not_an_article() -> None:
