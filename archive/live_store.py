@@ -31,6 +31,8 @@ from archive.warc.writer import RecordLocation
 
 IDLE_SECONDS = 0.05  # how long the store process waits for the crawl before storing what is ready
 STOP_SECONDS = 600.0  # how long closing may take: the worker finishes every queued record first
+SUBMIT_BATCH = 64  # records handed over per message: one pickle and one write for a batch, not per record
+REPORT_SECONDS = 0.1  # the store process reports its counts at most this often while records keep coming
 
 
 @dataclass
@@ -81,6 +83,7 @@ class LiveIngestProcess:
         self.counts = IngestCounts()
         self._reported: Counter[str] = Counter()
         self._gone = False
+        self._unsent: list[tuple[str, int]] = []
 
     @property
     def failures(self) -> list[str]:
@@ -88,24 +91,31 @@ class LiveIngestProcess:
         return self.counts.failures
 
     def submit(self, locations: list[RecordLocation]) -> None:
-        """Hand records just written (in file order) to the store process."""
-        if locations:
-            self._send(("submit", [(loc.filename, loc.offset) for loc in locations]))
+        """Hand records just written (in file order) to the store process.
+
+        They go in batches of :data:`SUBMIT_BATCH`; :meth:`poll`, :meth:`flush` and :meth:`close` send
+        a partial batch, so a caller that polls on a timer bounds how long a record waits here.
+        """
+        self._unsent.extend((loc.filename, loc.offset) for loc in locations)
+        if len(self._unsent) >= SUBMIT_BATCH:
+            self._send_unsent()
 
     def poll(self) -> Counter[str]:
-        """Take in the counts the store process has sent; never waits."""
-        while not self._gone and self._reports.poll(0):
-            self._receive()
+        """Send what is waiting and take in the counts the store process has sent; never waits."""
+        self._send_unsent()
+        self._drain_reports()
         return self._new_actions()
 
     def flush(self) -> Counter[str]:
         """Wait until every record handed over so far is stored and committed."""
+        self._send_unsent()
         self._send(("flush",))
         self._wait_for("flushed")
         return self._new_actions()
 
     def close(self) -> Counter[str]:
         """Store and commit everything handed over, then stop the store process and its worker."""
+        self._send_unsent()
         self._send(("close",))
         self._wait_for("closed")
         try:
@@ -116,6 +126,17 @@ class LiveIngestProcess:
         self._orders.close()
         self._reports.close()
         return self._new_actions()
+
+    def _send_unsent(self) -> None:
+        if self._unsent:
+            # Reports first: a store process blocked on a full report pipe would not read this order.
+            self._drain_reports()
+            batch, self._unsent = self._unsent, []
+            self._send(("submit", batch))
+
+    def _drain_reports(self) -> None:
+        while not self._gone and self._reports.poll(0):
+            self._receive()
 
     def _send(self, order: tuple) -> None:
         if self._gone:
@@ -188,6 +209,8 @@ def _store_main(orders: Connection, reports: Connection, options: dict[str, Any]
         before_commit=sync_files if options["fsync"] else touched.clear,
     )
     counts = IngestCounts()
+    reported_at = 0.0
+    unreported = False
 
     def count(outcomes: list) -> bool:
         for outcome in outcomes:
@@ -213,8 +236,10 @@ def _store_main(orders: Connection, reports: Connection, options: dict[str, Any]
                     count(live.close())
                     reports.send(("closed", counts))
                     return
-            if count(live.poll()):
+            unreported = count(live.poll()) or unreported
+            if unreported and time.monotonic() - reported_at >= REPORT_SECONDS:
                 reports.send(("stored", counts))
+                reported_at, unreported = time.monotonic(), False
     except (EOFError, BrokenPipeError):
         count(live.close())  # the crawl is gone: store what was handed over, then stop
 

@@ -10,10 +10,11 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from archive.db.schema import open_archive
-from archive.live_store import LiveIngestProcess
+from archive.live_store import SUBMIT_BATCH, LiveIngestProcess
 from archive.rebuild import ingest_then_site_pass, rebuild
 from archive.warc.records import HttpResponseData, build_response_record
 from archive.warc.writer import RecordLocation, RotatingWarcWriter
@@ -55,6 +56,30 @@ def test_the_store_process_stores_what_a_rebuild_stores(tmp_path: Path) -> None:
     assert dump_content(open_archive(tmp_path / "live.db", readonly=True)) == dump_content(
         open_archive(tmp_path / "rebuilt.db", readonly=True)
     )
+
+
+def test_records_go_over_in_batches_and_a_poll_sends_a_partial_one(tmp_path: Path) -> None:
+    """Per-record messages cost the crawl's one thread a pickle and a write each: records wait in
+    batches, and the recorder's timer (a poll) sends what is left, so none waits for a full batch."""
+    locations = _write_pages(tmp_path / "warc", SUBMIT_BATCH + 5)
+    live = LiveIngestProcess(tmp_path / "live.db", tmp_path / "warc", workers=0)
+    try:
+        live.submit(locations[:4])
+        assert len(live._unsent) == 4  # below a batch: nothing sent yet
+        live.submit(locations[4:])
+        assert live._unsent == []  # a full batch goes at once, the rest with it
+        stored: Counter[str] = Counter()
+        deadline = time.monotonic() + 60
+        while stored["article"] < SUBMIT_BATCH + 5 and time.monotonic() < deadline:
+            stored += live.poll()
+            time.sleep(0.05)
+        assert stored["article"] == SUBMIT_BATCH + 5
+        live.submit(locations[1:3])  # stored again: a partial batch that only a poll sends
+        live.poll()
+        assert live._unsent == []
+    finally:
+        live.close()
+    assert live.process.returncode == 0 and live.failures == []
 
 
 def test_a_store_process_that_dies_is_reported_not_raised(tmp_path: Path) -> None:
