@@ -9,9 +9,8 @@ import datetime as dt
 
 import pytest
 
-from archive.extract import Extraction, extract_page
+from archive.extract import Extraction, extract_page, extractor
 from archive.extract.classify import PageShape, not_article_reason, page_shape
-from archive.extract import extractor
 from archive.extract.extractor import _parse
 from archive.extract.lines import read_lines, text_lines
 from sitemodel import pages
