@@ -33,6 +33,10 @@ IDLE_SECONDS = 0.05  # how long the store process waits for the crawl before sto
 STOP_SECONDS = 600.0  # how long closing may take: the worker finishes every queued record first
 SUBMIT_BATCH = 64  # records handed over per message: one pickle and one write for a batch, not per record
 REPORT_SECONDS = 0.1  # the store process reports its counts at most this often while records keep coming
+DEFAULT_NICENESS = 10
+""":func:`os.nice` increment of the store process and its worker. The crawl's thread is the one that
+keeps time with the network (timeouts, politeness delays, the server's patience); storing can lag behind
+and catch up when the CPU is free, and the end of the crawl waits until it has (``flush``)."""
 
 
 @dataclass
@@ -57,6 +61,7 @@ class LiveIngestProcess:
         workers: int = 1,
         budget: IngestBudget | None = None,
         fsync: bool = True,
+        niceness: int = DEFAULT_NICENESS,
     ) -> None:
         budget = budget or IngestBudget()
         options = {
@@ -66,6 +71,7 @@ class LiveIngestProcess:
             "page_seconds": budget.page_seconds,
             "extractor": budget.extractor,
             "fsync": fsync,
+            "niceness": niceness,
         }
         order_read, order_write = os.pipe()
         report_read, report_write = os.pipe()
@@ -186,6 +192,8 @@ def _store_main(orders: Connection, reports: Connection, options: dict[str, Any]
     from archive.warc.reader import resolve_warc_path
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's: it then tells this process to close
+    if options.get("niceness"):
+        os.nice(options["niceness"])  # the worker started below inherits it
     warc_dir = Path(options["warc_dir"])
     touched: set[str] = set()
 

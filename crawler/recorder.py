@@ -31,7 +31,7 @@ from archive.collection import CollectionLock, database_path, prepare_collection
 from archive.db.prior_captures import PriorCapture
 from archive.db.schema import open_archive
 from archive.ingest_workers import DEFAULT_EXTRACTOR, DEFAULT_PAGE_SECONDS, IngestBudget
-from archive.live_store import LiveIngestProcess
+from archive.live_store import DEFAULT_NICENESS, LiveIngestProcess
 from archive.rebuild import ingest_then_site_pass
 from archive.warc.digests import payload_digest
 from archive.warc.records import (
@@ -125,6 +125,7 @@ class ArchiveRecorder:
                 workers=self._ingest_workers(),
                 budget=self._budget(),
                 fsync=fsync,
+                niceness=self.crawler.settings.getint("ARCHIVE_INGEST_NICENESS", DEFAULT_NICENESS),
             )
             self._poller = task.LoopingCall(self._store_ingested)
             self._poller.start(POLL_SECONDS, now=False)

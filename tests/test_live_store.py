@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from archive.db.schema import open_archive
-from archive.live_store import SUBMIT_BATCH, LiveIngestProcess
+from archive.live_store import DEFAULT_NICENESS, SUBMIT_BATCH, LiveIngestProcess
 from archive.rebuild import ingest_then_site_pass, rebuild
 from archive.warc.records import HttpResponseData, build_response_record
 from archive.warc.writer import RecordLocation, RotatingWarcWriter
@@ -80,6 +80,25 @@ def test_records_go_over_in_batches_and_a_poll_sends_a_partial_one(tmp_path: Pat
     finally:
         live.close()
     assert live.process.returncode == 0 and live.failures == []
+
+
+def _niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_the_store_process_and_its_worker_yield_the_cpu_to_the_crawl(tmp_path: Path) -> None:
+    """The crawl's thread keeps time with the network; storing may lag and catch up (flush waits)."""
+    locations = _write_pages(tmp_path / "warc", 3)
+    live = LiveIngestProcess(tmp_path / "live.db", tmp_path / "warc", workers=1, niceness=DEFAULT_NICENESS)
+    try:
+        live.submit(locations)
+        assert live.flush()["article"] == 3  # the worker has started and done its work
+        workers = [pid for pid, command in _children(live.process.pid) if "archive.ingest_workers" in command]
+        own = _niceness(os.getpid())
+        assert _niceness(live.process.pid) == min(19, own + DEFAULT_NICENESS)
+        assert workers and all(_niceness(pid) == min(19, own + DEFAULT_NICENESS) for pid in workers)
+    finally:
+        live.close()
 
 
 def test_a_store_process_that_dies_is_reported_not_raised(tmp_path: Path) -> None:

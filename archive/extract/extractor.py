@@ -123,11 +123,18 @@ def _refuse(result: Extraction, status: str, error: str) -> None:
     result.error = error
 
 
+_CONTROL_BYTES = bytes(
+    [*range(9), *range(14, 32)]
+)  # control characters text never holds (tab, LF, CR... kept)
+
+
 def _looks_binary(body: bytes) -> bool:
     head = body[:2048]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    return b"\x00" in head or sum(1 for b in head if b < 9 or 13 < b < 32) > len(head) * 0.05
+    # Counted in C (translate deletes them): a Python loop over the bytes cost 0.4 ms a page.
+    control = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return b"\x00" in head or control > len(head) * 0.05
 
 
 def _parse(text: str) -> etree._Element | None:
