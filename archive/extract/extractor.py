@@ -123,9 +123,8 @@ def _refuse(result: Extraction, status: str, error: str) -> None:
     result.error = error
 
 
-_CONTROL_BYTES = bytes(
-    [*range(9), *range(14, 32)]
-)  # control characters text never holds (tab, LF, CR... kept)
+# Control characters that text does not hold (tab, line feed, form feed and carriage return are kept).
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 
 
 def _looks_binary(body: bytes) -> bool:
