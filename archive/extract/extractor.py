@@ -123,7 +123,7 @@ def _refuse(result: Extraction, status: str, error: str) -> None:
     result.error = error
 
 
-# Control characters that text does not hold (tab, line feed, form feed and carriage return are kept).
+# Control characters that text does not hold (bytes 9-13, tab to carriage return, are kept).
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 
 
