@@ -5,11 +5,14 @@ Small pages written for these tests, then the site model, whose every page kind 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 
 import pytest
 
-from archive.extract import Extraction, extract_page, extractor
+from archive.extract import Extraction, extract_page, extractor, trafilatura_pass
+from archive.extract.agreement import read_apart
 from archive.extract.classify import PageShape, not_article_reason, page_shape
 from archive.extract.extractor import _parse
 from archive.extract.lines import read_lines, text_lines
@@ -55,26 +58,76 @@ def test_listing_with_dates_is_not_an_article_and_loses_its_date() -> None:
     assert any(link.url.endswith("/n/3.html") for link in result.links)  # links are still stored
 
 
-@pytest.mark.parametrize("with_prose", [False, True])
-def test_trafilatura_fallbacks_run_only_where_there_is_prose_to_rescue(
-    with_prose: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """justext and readability rescue prose the main pass missed: on a page of titles there is none,
-    and they were most of the time such a page took. The outcome is the same either way."""
+def _spy_on_trafilatura(monkeypatch: pytest.MonkeyPatch, main_pass_text: str | None = None) -> list[bool]:
+    """Record each trafilatura pass's ``fast`` argument; optionally make the main pass (``fast``) read
+    other text than the page's article, as it does when it falls on another block of a page."""
     calls: list[bool] = []
     real = extractor.run_trafilatura
 
     def spy(*args: object, fast: bool = False, **kwargs: object) -> object:
         calls.append(fast)
-        return real(*args, fast=fast, **kwargs)
+        found = real(*args, fast=fast, **kwargs)
+        if fast and main_pass_text is not None and found is not None:
+            return dataclasses.replace(found, text=main_pass_text)
+        return found
 
-    page = _page(f"<div class='main'>{_items(10)}{f'<p>{PROSE}</p>' if with_prose else ''}</div>")
     monkeypatch.setattr(extractor, "run_trafilatura", spy)
-    result = extract_page(page, "http://example.cn/list/1.html")
-    assert calls == [not with_prose]
+    return calls
+
+
+ARTICLE = (
+    "<div class='main'><h1>某某县召开民族团结进步表彰大会</h1>"
+    + "".join(f"<p>{n}{PROSE}</p>" for n in range(6))
+    + "</div><div class='side'>"
+    + _items(8)
+    + "</div>"
+)
+
+
+def test_trafilatura_fallbacks_do_not_run_where_its_main_pass_agrees_with_ours(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _spy_on_trafilatura(monkeypatch)
+    result = extract_page(_page(ARTICLE), "http://example.cn/n/1.html")
+    assert result.status == "ok" and result.rules["body"].startswith("container:")
+    assert calls == [True]
+
+
+def test_trafilatura_fallbacks_break_the_tie_where_its_main_pass_reads_other_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The main pass made to read an unrelated block: the fallbacks run, and their text is the one
+    weighed against ours, exactly as when they ran on every page."""
+    calls = _spy_on_trafilatura(monkeypatch, main_pass_text="会议通知\n本站声明：转载请注明出处。")
+    result = extract_page(_page(ARTICLE), "http://example.cn/n/1.html")
+    assert calls == [True, False]
+    everywhere = functools.partial(trafilatura_pass.run_trafilatura, fast=False)
+    monkeypatch.setattr(extractor, "run_trafilatura", lambda *a, fast=False, **k: everywhere(*a, **k))
+    assert extract_page(_page(ARTICLE), "http://example.cn/n/1.html") == result
+
+
+def test_trafilatura_fallbacks_never_run_on_a_page_without_prose(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of titles has no prose to rescue, and is not-article whatever the fallbacks return."""
+    calls = _spy_on_trafilatura(monkeypatch, main_pass_text="另一段毫不相干的文字")
+    result = extract_page(_page(f"<div class='main'>{_items(10)}</div>"), "http://example.cn/list/1.html")
+    assert calls == [True]
     assert result.status == "not-article" and "trafilatura_fallbacks_skipped" not in result.diagnostics
-    monkeypatch.setattr(extractor, "run_trafilatura", lambda *a, fast=False, **k: real(*a, fast=False, **k))
-    assert extract_page(page, "http://example.cn/list/1.html") == result
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "apart"),
+    [
+        (["民族团结进步示范州"], "民族团结进步示范州", False),
+        (["民族团结进步示范州，海西州被命名"], "民族团结进步示范州", False),  # one holds the other
+        (["民族团结进步示范州"], "本站声明转载请注明出处", True),
+        (["民族团结进步示范州"], None, True),
+        ([], "民族团结进步示范州", True),
+    ],
+)
+def test_two_bodies_read_apart_when_neither_holds_half_the_other(
+    ours: list[str], theirs: str | None, apart: bool
+) -> None:
+    assert read_apart(ours, theirs) is apart
 
 
 def test_calendar_of_bare_links_is_not_an_article() -> None:

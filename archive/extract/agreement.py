@@ -18,6 +18,7 @@ benchmark loses about a point of F1 when the vote stands there), so trafilatura'
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ _NOT_CJK = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")
 _SUBSET = 0.95  # share of one text's tokens found in the other for it to count as a subset
 _FRAGMENT = 0.3  # ours below this share of trafilatura's length is a fragment
 _TRIM = 0.9  # trafilatura below this share of our length means we kept something it did not
+_APART = 0.5  # below this share of each other's tokens, two bodies read different text
 _FEED = 0.5  # share of trafilatura's added text found in feed lines of the page for ours to stand
 
 
@@ -47,9 +49,12 @@ class OutsideLine:
     feed: bool
 
 
+@functools.lru_cache(maxsize=4)
 def tokens(text: str) -> Counter[str]:
     """CJK characters and runs of other letters and digits, counted. The characters are counted all at
-    once (in C) and the CJK ones kept: a regular expression's match per character costs four times more."""
+    once (in C) and the CJK ones kept: a regular expression's match per character costs four times more.
+
+    Cached (read-only result): read_apart and reconcile count the same two bodies of a page."""
     lowered = text.lower()
     counts = Counter(
         {
@@ -112,7 +117,7 @@ def reconcile(ours: list[str], theirs: str | None, outside: Sequence[OutsideLine
 
     ``outside`` are the page's lines outside our container: they tell what trafilatura added.
     """
-    their_lines = [line.strip() for line in (theirs or "").splitlines() if line.strip()]
+    their_lines = _lines(theirs)
     if not their_lines:
         return BodyChoice(ours, "vote")
     if not ours:
@@ -134,6 +139,19 @@ def reconcile(ours: list[str], theirs: str | None, outside: Sequence[OutsideLine
     if not _mostly_cjk(ours):
         return BodyChoice(their_lines, "trafilatura:latin-script")
     return BodyChoice(ours, "vote")
+
+
+def read_apart(ours: list[str], theirs: str | None) -> bool:
+    """Whether two bodies read mostly different text: each holds under half of the other's words (or
+    one is empty). Then neither opinion confirms the other, and a third one is worth its cost."""
+    mine, their = tokens("\n".join(ours)), tokens("\n".join(_lines(theirs)))
+    if not mine or not their:
+        return True
+    return _covered(mine, their) < _APART and _covered(their, mine) < _APART
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def _mostly_cjk(lines: list[str]) -> bool:
