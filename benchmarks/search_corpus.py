@@ -30,7 +30,8 @@ from pathlib import Path
 
 from archive.warc.records import HttpRequestData, HttpResponseData, build_exchange_records, format_warc_date
 from archive.warc.writer import RotatingWarcWriter
-from sitemodel.content import SEED_ARTICLE_ID, build_site
+from sitemodel.catalog import SEED_ARTICLE_ID
+from sitemodel.content import build_site
 from sitemodel.model import Article, Block, Channel, RelatedLink
 from sitemodel.pages import render_article
 from sitemodel.prose import INDENT, PLACES, ProseGenerator
@@ -117,7 +118,8 @@ def prose_sentences(rng: random.Random, articles: int = 400) -> list[str]:
     for n in range(articles):
         if n % 20 == 0:  # its headlines are unique per instance, and its banks hold a few dozen
             prose = ProseGenerator(rng)
-        text = prose.article(channels[n % len(channels)], rng.randint(2010, 2025), 0, with_captions=False)
+        channel, year = channels[n % len(channels)], rng.randint(2010, 2025)
+        text = prose.body(channel, prose.place(), year, 0, with_captions=False)
         for kind, line in text.lines:
             if kind == "paragraph":
                 for sentence in _SENTENCE.findall(line.strip()):
