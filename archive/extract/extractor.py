@@ -288,7 +288,8 @@ class _PageReader:
         a third of its time on an article. Here trafilatura is already the second opinion to our vote,
         so they run only when the two read mostly different text (or one read nothing) and the page has
         prose to rescue. On the eval pages that is 5 pages of 278, and the body F1 is unchanged on the
-        Chinese set and higher on the English one against running them everywhere (docs/extraction.md).
+        Chinese set and higher on the English one against running them everywhere (docs/benchmarks.md,
+        "Rebuild of pages outside the site profile, after trafilatura's fallbacks became a tie-breaker").
         """
         outside = self._outside(inside)
         main_pass = self.trafilatura(fast=True)
