@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from archive.db.record_rows import canonical_json
 from archive.db.search import index_article, unindex_article
 from archive.db.upsert import least, upsert
 from archive.extract.result import BoilerplateBlock, Extraction
 from archive.extract.site_repeats import KIND as SITE_REPEAT
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def normalize_block_text(text: str) -> str:

@@ -18,9 +18,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
 from warcio.recordloader import ArcWarcRecord
 
 from archive.db.article_rows import write_extraction
@@ -44,6 +43,9 @@ from archive.extract.result import Extraction
 from archive.warc.framing import Damage
 from archive.warc.reader import final_filename, record_http_payload, scan_records
 from archive.warc.writer import RecordLocation
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PageExtractor = Callable[..., Extraction]
 BATCH_SIZE = 200

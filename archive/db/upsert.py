@@ -7,9 +7,10 @@ index is keyed on the articles' rowid. An upsert keeps the rowid, so re-ingestin
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def upsert(
