@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 # A token is a CJK character or a run of other letters and digits.
 _WORD = re.compile(r"[^\W\u3400-\u9fff\uf900-\ufaff]+")
@@ -68,8 +69,13 @@ def tokens(text: str) -> Counter[str]:
 
 
 def _covered(part: Counter[str], whole: Counter[str]) -> float:
+    """Share of ``part``'s tokens that ``whole`` holds too (each token at most as often as there).
+    Summed with map over the two counts, in C: ``part & whole`` builds a Counter in a Python loop."""
     total = sum(part.values())
-    return sum((part & whole).values()) / total if total else 0.0
+    if not total:
+        return 0.0
+    shared = sum(map(min, part.values(), map(whole.get, part.keys(), repeat(0))))
+    return shared / total
 
 
 def _compact(text: str) -> str:

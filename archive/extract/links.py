@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -18,6 +19,11 @@ _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 # A page links to many addresses more than once (menus at the top and the bottom), and the pages of one
 # site share their menus: urljoin is pure and costs more than all else done per link, so it is cached.
 _join = lru_cache(maxsize=16_384)(urljoin)
+# Addresses whose join needs no more of the base than its scheme and host: with a scheme and a host of
+# their own, or a path from the root ("/a/b", not "//" alone, which would take the base's path). Tabs and
+# line breaks are left out: urljoin deletes them first, which could leave an empty host or path.
+_SITE_RELATIVE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\t\r\n]|/(?!/)")
+_LINE_BREAKS = re.compile(r"[\t\r\n]")
 
 
 def _own_region(node: etree._Element, regions: dict[etree._Element, str]) -> str | None:
@@ -55,6 +61,29 @@ def _region_of(
     return found
 
 
+def join_base(base_url: str) -> Callable[[str], str]:
+    """urljoin against ``base_url``, cached per site where the result allows.
+
+    An address with its own host, or a path from the root, joins the same against any page of the
+    site, so it is looked up under the site's root (``https://host/``) and the pages of a site share
+    the cached joins of their menus. Keyed by the page's own URL, no two pages would share one.
+    """
+    try:
+        parts = urlsplit(base_url)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        return lambda raw: _join(base_url, raw)
+    site = f"{parts.scheme}://{parts.netloc}/"
+
+    def join(raw: str) -> str:
+        if _SITE_RELATIVE.match(raw) and not _LINE_BREAKS.search(raw):
+            return _join(site, raw)
+        return _join(base_url, raw)
+
+    return join
+
+
 def collect_links(
     root: etree._Element, base_url: str, regions: dict[etree._Element, str]
 ) -> tuple[list[LinkRef], int]:
@@ -66,6 +95,7 @@ def collect_links(
     seen: set[tuple[str, str]] = set()
     seen_regions: dict[etree._Element, str | None] = {}
     bad = 0
+    join = join_base(base_url)
     for element in root.iter("a", "img"):
         is_image = element.tag == "img"
         raw = (element.get("src") if is_image else element.get("href")) or ""
@@ -73,7 +103,7 @@ def collect_links(
         if not raw or raw.lower().startswith(_SKIPPED_SCHEMES):
             continue
         try:
-            url = _join(base_url, raw)
+            url = join(raw)
         except ValueError:
             bad += 1
             continue
