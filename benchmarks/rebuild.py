@@ -317,16 +317,21 @@ def report_foreign(warc_dir: Path, runs: dict[str, list[ChildRun]]) -> None:
             )
         )
     speed = {name: [_pages_per_second(r) for r in measured] for name, measured in runs.items()}
-    for name, base in (
-        ("workers=2", "trafilatura"),
-        ("workers=1", "trafilatura"),
-        ("workers=2", "workers=1"),
+    # The figure above times each system from its first page: after the baseline's imports, but with
+    # the workers' start (a fresh interpreter each, importing the extraction stack) inside ours. Timed
+    # as a user times a command, the whole process from start to exit, both pay their start.
+    whole = {name: [r.result["pages"] / r.seconds for r in measured] for name, measured in runs.items()}
+    for name, base, figures, unit in (
+        ("workers=2", "trafilatura", speed, "pages/s"),
+        ("workers=1", "trafilatura", speed, "pages/s"),
+        ("workers=2", "workers=1", speed, "pages/s"),
+        ("workers=2", "trafilatura", whole, "pages/s, whole process"),
     ):
         print(
             row(
-                f"{name} / {base} (pages/s)",
-                paired_ratios(speed[name], speed[base]),
-                f"x (median ratio {ratio(speed[name], speed[base]):.2f})",
+                f"{name} / {base} ({unit})",
+                paired_ratios(figures[name], figures[base]),
+                f"x (median ratio {ratio(figures[name], figures[base]):.2f})",
                 2,
             )
         )
