@@ -5,9 +5,14 @@ Every page here is written for the test; none is copied from the evaluation sets
 
 from __future__ import annotations
 
+import re
+import sys
+
+from lxml import html
+
 from archive.extract import extract_page
-from archive.extract.agreement import OutsideLine, reconcile
-from archive.extract.container import choose_container, other_story_blocks, teaser_items
+from archive.extract.agreement import OutsideLine, _compact, reconcile
+from archive.extract.container import _visible_length, choose_container, other_story_blocks, teaser_items
 from archive.extract.extractor import _parse
 
 URL = "http://example.cn/news/1.html"
@@ -143,3 +148,17 @@ def test_look_alike_blocks_with_other_content_between_are_not_one_article() -> N
     choice = choose_container(root)
     assert not choice.split
     assert choice.element is not None and choice.element.get("class") == "story-part"
+
+
+def test_visible_length_drops_exactly_what_a_regex_space_matches() -> None:
+    """_visible_length and agreement._compact drop whitespace with str.split(), which is only right
+    while Python's \\s and str.isspace() agree on every character."""
+    space = re.compile(r"\s")
+    differ = [
+        c for c in map(chr, range(sys.maxunicode + 1)) if (space.fullmatch(c) is not None) != c.isspace()
+    ]
+    assert differ == []
+    every_space = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+    text = f"民族{every_space}团结 a\u200bb"  # a zero-width space is not whitespace to either
+    assert _compact(text) == re.sub(r"\s+", "", text) == "民族团结a\u200bb"
+    assert _visible_length(html.fromstring(f"<div>{text}</div>")) == len("民族团结a\u200bb")

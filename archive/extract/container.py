@@ -31,7 +31,6 @@ _MAX_TEASER_CHARS = 500  # a teaser is a headline and a summary, not a whole sto
 _MIN_HEADLINE_LINK = 6  # characters of link text that read as a story's headline, not "更多" or a name
 # Table rows are layout on older Chinese pages (one row holds the article): never counted as teasers.
 _NOT_TEASERS = frozenset("tr td th tbody thead tfoot table".split())
-_SPACE = re.compile(r"\s+")
 _FOLD = re.compile(r"[\s\"'“”‘’「」『』《》〈〉]")
 _MIN_HEADLINE = 4
 _MIN_PART_WEIGHT = 10.0  # a part of a split article holds a paragraph or more of prose
@@ -64,7 +63,8 @@ def _class_bias(element: etree._Element) -> float:
 
 
 def _visible_length(element: etree._Element) -> int:
-    return len(_SPACE.sub("", element_text(element)))
+    # str.split() drops exactly what \s matches (both test str.isspace), at a third of the cost
+    return len("".join(element_text(element).split()))
 
 
 def _holders_of_headline_links(root: etree._Element) -> set[etree._Element]:
