@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -103,7 +103,7 @@ class _Containment:
         return compact_line in self.text
 
 
-def feed_share(added: str, outside: Sequence[OutsideLine]) -> float:
+def feed_share(added: str, outside: Iterable[OutsideLine]) -> float:
     """Share of the text trafilatura added (as far as the page's lines explain it) that is feed."""
     added_compact = _Containment(added.splitlines())
     feed = other = 0
@@ -117,10 +117,11 @@ def feed_share(added: str, outside: Sequence[OutsideLine]) -> float:
     return feed / (feed + other) if feed + other else 0.0
 
 
-def reconcile(ours: list[str], theirs: str | None, outside: Sequence[OutsideLine] = ()) -> BodyChoice:
+def reconcile(ours: list[str], theirs: str | None, outside: Iterable[OutsideLine] = ()) -> BodyChoice:
     """The body lines to keep, and the rule that decided.
 
-    ``outside`` are the page's lines outside our container: they tell what trafilatura added.
+    ``outside`` are the page's lines outside our container: they tell what trafilatura added. Read
+    at most once, and only when ours looks like a fragment of trafilatura's.
     """
     their_lines = _lines(theirs)
     if not their_lines:

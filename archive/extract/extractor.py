@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urljoin
 
@@ -378,14 +379,15 @@ class _PageReader:
         self._choice = choose_container(self.root, self.items)
         return self._choice.element, "container:vote"
 
-    def _outside(self, inside: set[etree._Element]) -> list[OutsideLine]:
-        """The page's lines outside the container, each marked when it is feed (links, teasers)."""
+    def _outside(self, inside: set[etree._Element]) -> Iterator[OutsideLine]:
+        """The page's lines outside the container, each marked when it is feed (links, teasers); read
+        as they are asked for, since the second opinion needs them only when ours was a fragment."""
         choice = self._choice
-        return [
+        return (
             OutsideLine(line.text, line.link_share > 0.5 or choice.is_feed(line.element))
             for line in text_lines(self.items)
             if line.element not in inside
-        ]
+        )
 
     def _drop_metadata_lines(self, items: list[Item]) -> list[Item]:
         """Title, breadcrumb, date and byline lines repeated inside the container are not body text."""
