@@ -44,8 +44,8 @@ RUN_AND_LIST_MODULES = """
 import json, sys
 from cli.main import run
 status = run(sys.argv[2:])
-with open(sys.argv[1], "w") as fh:
-    json.dump(sorted(sys.modules), fh)
+with open(sys.argv[1], "w") as fh:  # a None entry marks a module kept from loading, not a loaded one
+    json.dump(sorted(name for name, module in sys.modules.items() if module is not None), fh)
 sys.exit(status)
 """
 
@@ -148,3 +148,23 @@ def test_the_check_sees_the_extraction_stack_where_it_is_used(inputs: Inputs, tm
     page.write_text("<html><body><p>海西州被国家民委命名。</p></body></html>", encoding="utf-8")
     modules = loaded_modules(["extract", str(page)], tmp_path)
     assert "trafilatura" in modules and "archive.extract" in modules
+
+
+# Loaded only when pint's unit registry is built, or with httpx's command-line client.
+SERVE_UNUSED_PREFIXES = ("datasette.vendored.pint.", "httpx._main", "pygments", "rich.console")
+
+
+def test_serve_answers_without_pint_definitions_or_the_httpx_client_cli(inputs: Inputs, tmp_path: Path) -> None:
+    """Datasette's unit registry and httpx's CLI were most of serve's start (archive.serve.lean_start)."""
+    modules = loaded_modules(inputs.args(READ_COMMANDS["serve"]), tmp_path)
+    assert "datasette.app" in modules and "httpx" in modules  # the request was answered by Datasette
+    assert forbidden_in(modules, set(), SERVE_UNUSED_PREFIXES) == []
+
+
+def test_the_check_sees_pint_when_datasette_is_imported_plainly(tmp_path: Path) -> None:
+    """The counter-test: Datasette imported on its own builds the registry and loads httpx's CLI."""
+    listing = tmp_path / "modules.json"
+    code = f"import json, sys, datasette.app; json.dump(sorted(sys.modules), open({str(listing)!r}, 'w'))"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+    modules = json.loads(listing.read_text(encoding="utf-8"))
+    assert "datasette.vendored.pint.facets" in modules and "httpx._main" in modules

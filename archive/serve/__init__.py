@@ -5,7 +5,11 @@ the CJK search functions of :mod:`archive.db.search`, so SQL typed into Datasett
 the same way the CLI does.
 """
 
-from archive.serve.app import build_datasette, get_path, serve_forever
-from archive.serve.metadata import archive_metadata
+from archive.serve.lean_start import lean_datasette_start
+
+lean_datasette_start()  # before the first import of Datasette, which is in app (see lean_start)
+
+from archive.serve.app import build_datasette, get_path, serve_forever  # noqa: E402
+from archive.serve.metadata import archive_metadata  # noqa: E402
 
 __all__ = ["archive_metadata", "build_datasette", "get_path", "serve_forever"]
