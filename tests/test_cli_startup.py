@@ -154,7 +154,9 @@ def test_the_check_sees_the_extraction_stack_where_it_is_used(inputs: Inputs, tm
 SERVE_UNUSED_PREFIXES = ("datasette.vendored.pint.", "httpx._main", "pygments", "rich.console")
 
 
-def test_serve_answers_without_pint_definitions_or_the_httpx_client_cli(inputs: Inputs, tmp_path: Path) -> None:
+def test_serve_answers_without_pint_definitions_or_the_httpx_client_cli(
+    inputs: Inputs, tmp_path: Path
+) -> None:
     """Datasette's unit registry and httpx's CLI were most of serve's start (archive.serve.lean_start)."""
     modules = loaded_modules(inputs.args(READ_COMMANDS["serve"]), tmp_path)
     assert "datasette.app" in modules and "httpx" in modules  # the request was answered by Datasette
