@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from archive.batch_gc import settle_for_batch_work
 from archive.db.ingest import PageExtractor, PreparedRecord, prepare_record
 from archive.extract.result import Extraction
 from archive.warc.framing import Damage
@@ -165,6 +166,7 @@ def _worker_main(jobs: Connection, results: Connection, extractor_name: str) -> 
     """A worker's loop: one job at a time until told to stop (``None``) or the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the process that owns the run
     extractor = load_extractor(extractor_name)
+    settle_for_batch_work()  # imports done: from here on, page after page
     try:
         while True:
             spec = jobs.recv()
