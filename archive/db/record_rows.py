@@ -49,9 +49,12 @@ def mime_type(content_type: str | None) -> str | None:
 def url_key(url: str) -> str | None:
     """The SURT form of ``url`` (the sort key CDX indexes use); None when the URL cannot be parsed.
 
-    surt is imported here, not with the module: it brings tldextract and requests (0.17 s), and the
-    process that stores a rebuild's rows never computes a key (its workers do)."""
-    import surt
+    surt is imported here, not with the module, and without the tldextract and requests it would
+    bring (0.12-0.17 s of every ingest worker's start; :mod:`archive.db.surt_loader`): the process that
+    stores a rebuild's rows never computes a key, and the workers' keys never ask for a public suffix."""
+    from archive.db.surt_loader import import_surt
+
+    surt = import_surt()
 
     try:
         return surt.surt(url)
