@@ -7,9 +7,7 @@ the same way the CLI does.
 
 from archive.serve.lean_start import lean_datasette_start
 
-lean_datasette_start()  # before the first import of Datasette, which is in app (see lean_start)
-
-from archive.serve.app import build_datasette, get_path, serve_forever  # noqa: E402
-from archive.serve.metadata import archive_metadata  # noqa: E402
-
-__all__ = ["archive_metadata", "build_datasette", "get_path", "serve_forever"]
+# Before the first import of Datasette, which every module here but inspection makes (see lean_start).
+# The modules are imported by name (archive.serve.app, ...), not from here: `serve` starts counting the
+# archive's tables (archive.serve.inspection) before it imports Datasette.
+lean_datasette_start()

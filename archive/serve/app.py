@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
-import time
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from archive.db.schema import connect
 from archive.serve import plugin
+from archive.serve.inspection import inspect_in_background
 from archive.serve.metadata import archive_metadata
 
-# The search index's tables (archive.db.search_index): FTS5's own and ours; of these only search_docs is
-# worth a count.
-INDEX_TABLE_PREFIXES = ("articles_fts", "search_")
-COUNTED_INDEX_TABLES = ("search_docs",)
-COUNT_TIME_LIMIT_MS = 50
 # A query may run for a second (the search query answers in well under that at 100,000 articles); the
 # pool has threads to spare beyond the slow queries a few readers can start at once, so that a quick
 # query never queues behind them (with Datasette's 3 threads, six slow queries made `select 1` wait
@@ -35,8 +29,9 @@ SETTINGS = {
 }
 
 
-def build_datasette(db_path: Path) -> Datasette:
-    """Datasette over ``db_path`` opened immutable (read-only: nothing it does can change the archive)."""
+def build_datasette(db_path: Path, inspecting: Future[dict[str, Any]] | None = None) -> Datasette:
+    """Datasette over ``db_path`` opened immutable (read-only: nothing it does can change the archive).
+    ``inspecting``: :func:`~archive.serve.inspection.inspect_in_background` of it, if already started."""
     if pm.get_plugin(plugin.PLUGIN_NAME) is None:
         pm.register(plugin, name=plugin.PLUGIN_NAME)
     if not pm.is_blocked(plugin.DEFAULT_EXCEPTION_PLUGIN):
@@ -45,45 +40,15 @@ def build_datasette(db_path: Path) -> Datasette:
         immutables=[str(db_path)],
         metadata=archive_metadata(db_path.stem),
         settings=SETTINGS,
-        inspect_data={db_path.stem: inspect_archive(db_path)},
+        inspect_data={db_path.stem: (inspecting or inspect_in_background(db_path)).result()},
     )
 
 
-def inspect_archive(db_path: Path) -> dict[str, Any]:
-    """What Datasette would otherwise work out itself for an immutable file before serving it: a count
-    of every table without limit (the full-text index's segment table alone took 2 s at 100,000
-    articles, `links` as long with a cold cache) and, when asked, a SHA-256 of the whole file. Here a
-    table is counted only if that takes under :data:`COUNT_TIME_LIMIT_MS` (as Datasette counts a
-    mutable file); the index's own tables, hidden, and virtual tables are not counted; no hash."""
-    conn = connect(db_path, readonly=True)
-    try:
-        tables = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
-        counts: dict[str, dict[str, int | None]] = {}
-        for name, sql in tables:
-            internal = name.startswith(INDEX_TABLE_PREFIXES) and name not in COUNTED_INDEX_TABLES
-            virtual = (sql or "").upper().startswith("CREATE VIRTUAL TABLE")
-            counts[name] = {"count": None if internal or virtual else _count(conn, name)}
-    finally:
-        conn.close()
-    return {"hash": None, "size": db_path.stat().st_size, "file": str(db_path), "tables": counts}
-
-
-def _count(conn: sqlite3.Connection, table: str) -> int | None:
-    deadline = time.monotonic() + COUNT_TIME_LIMIT_MS / 1000
-    conn.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
-    try:
-        return conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-    except sqlite3.OperationalError:  # interrupted
-        return None
-    finally:
-        conn.set_progress_handler(None, 0)
-
-
-def get_path(db_path: Path, path: str) -> tuple[int, str]:
+def get_path(db_path: Path, path: str, inspecting: Future[dict[str, Any]] | None = None) -> tuple[int, str]:
     """Status and body of one GET request, without opening a port (Datasette's ``--get``)."""
 
     async def fetch() -> tuple[int, str]:
-        datasette = build_datasette(db_path)
+        datasette = build_datasette(db_path, inspecting)
         await datasette.invoke_startup()
         response = await datasette.client.get(path)
         return response.status_code, response.text
@@ -98,10 +63,12 @@ def get_path(db_path: Path, path: str) -> tuple[int, str]:
         quiet.setLevel(level)
 
 
-def serve_forever(db_path: Path, host: str, port: int) -> None:
+def serve_forever(
+    db_path: Path, host: str, port: int, inspecting: Future[dict[str, Any]] | None = None
+) -> None:
     """Serve until interrupted."""
     import uvicorn
 
-    datasette = build_datasette(db_path)
+    datasette = build_datasette(db_path, inspecting)
     asyncio.run(datasette.invoke_startup())
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)

@@ -74,13 +74,16 @@ def serve(db_path: Path, host: str, port: int, get_path: str | None) -> None:
     if get_path is not None and not get_path.startswith("/"):
         raise click.BadParameter(f"{get_path!r} must start with /", param_hint="--get")
     open_for_command(db_path).close()  # upgrade an older archive in place: Datasette only reads
+    from archive.serve.inspection import inspect_in_background
+
+    inspecting = inspect_in_background(db_path)  # tables counted while Datasette is imported
     from archive.serve.app import get_path as fetch
     from archive.serve.app import serve_forever
 
     quiet_request_errors()
 
     if get_path is not None:
-        status, body = fetch(db_path, get_path)
+        status, body = fetch(db_path, get_path, inspecting)
         if status >= 400:
             raise CommandError(
                 f"GET {get_path} answered {_status_text(status)}",
@@ -90,4 +93,4 @@ def serve(db_path: Path, host: str, port: int, get_path: str | None) -> None:
         return
     port = listening_port(host, port)
     click.echo(f"Serving {db_path} at http://{host}:{port}/{db_path.stem}", err=True)
-    serve_forever(db_path, host, port)
+    serve_forever(db_path, host, port, inspecting)
