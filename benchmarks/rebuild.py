@@ -1,8 +1,8 @@
 """Rebuilding the archive from WARC files: one worker against two, against plain trafilatura, and
 whether it streams.
 
-    python -m benchmarks.rebuild [--repetitions N] [--quick] [--crawls K] [--copies C] [--warc-dir DIR]
-                                 [--only foreign|crawls]
+    python -m benchmarks.rebuild [--repetitions N] [--quick] [--crawls K] [--articles N] [--copies C]
+                                 [--warc-dir DIR] [--only foreign|crawls]
 
 Two inputs, each rebuilt in a fresh interpreter into a fresh database, the systems taking turns in
 rotated order:
@@ -78,15 +78,15 @@ def _cpu(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def crawl_warcs(workdir: Path, crawls: int) -> tuple[Path, Path]:
+def crawl_warcs(workdir: Path, crawls: int, articles: int) -> tuple[Path, Path]:
     """(one crawl's WARC folder, a folder with all ``crawls`` crawls' WARC files), made by the crawl
-    benchmark's child with the archive stack on."""
+    benchmark's child with the archive stack on, each of a site model of ``articles`` articles."""
     from benchmarks.crawl import crawl_once
 
     every = workdir / "all-crawls"
     every.mkdir()
     for index in range(crawls):
-        crawl_once(workdir, "archive", f"source-{index}", keep=True)
+        crawl_once(workdir, "archive", f"source-{index}", articles, keep=True)
         for path in sorted((workdir / f"source-{index}" / "archive").glob("*.warc*")):
             shutil.copyfile(path, every / path.name)
         print(f"  crawl {index + 1}/{crawls} done", flush=True)
@@ -352,6 +352,9 @@ def main(argv: list[str] | None = None) -> int:
         help="crawls of the site model to rebuild (default 8; 2 with --quick)",
     )
     parser.add_argument(
+        "--articles", type=int, default=40, help="articles of the site model each crawl archives (default 40)"
+    )
+    parser.add_argument(
         "--warc-dir", type=Path, default=None, help="rebuild these WARC files instead (no streaming test)"
     )
     parser.add_argument(
@@ -385,8 +388,11 @@ def main(argv: list[str] | None = None) -> int:
             report_foreign(foreign, measure_foreign(workdir, foreign, repetitions))
             if args.only == "foreign":
                 return 0
-        print(f"{crawls} archival crawls of the site model (slow page off) to rebuild", flush=True)
-        one_crawl, every_crawl = crawl_warcs(workdir, crawls)
+        print(
+            f"{crawls} archival crawls of a {args.articles}-article site model (slow page off) to rebuild",
+            flush=True,
+        )
+        one_crawl, every_crawl = crawl_warcs(workdir, crawls, args.articles)
         print(f"{repetitions} repetitions of workers={WORKER_COUNTS} over all {crawls} crawls", flush=True)
         runs = measure_workers(workdir, every_crawl, repetitions)
         print("streaming check: one crawl, workers=1", flush=True)

@@ -33,3 +33,14 @@ def test_the_search_corpus_writes_pages_warcio_reads_back(tmp_path: Path) -> Non
     assert written >= 30 and len(responses) == written
     assert all("<html" in page for page in responses)
     assert "民族" in "".join(responses)
+
+
+def test_the_rebuild_benchmark_gets_crawls_to_rebuild(tmp_path: Path) -> None:
+    """Its crawls come from the crawl benchmark's child, whose signature once changed under it."""
+    from benchmarks.rebuild import crawl_warcs
+
+    one_crawl, every_crawl = crawl_warcs(tmp_path, 1, articles=10)
+    files = sorted(every_crawl.glob("*.warc*"))
+    assert files and sorted(path.name for path in one_crawl.glob("*.warc*")) == [path.name for path in files]
+    with files[0].open("rb") as stream:
+        assert any(record.rec_type == "response" for record in ArchiveIterator(stream))
