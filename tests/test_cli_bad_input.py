@@ -184,6 +184,7 @@ CASES: list[tuple[str, str, int, str]] = [
     ),
     ("crawl: collection is a file", "crawl --collection {text}", 2, "is a file"),
     ("demo: site version 3", "demo --collection {new}/d --site-version 3", 2, "--site-version"),
+    ("demo: setting without =", "demo --collection {new}/d -s DOWNLOAD_DELAY", 2, "NAME=VALUE"),
     ("export jsonl: folder missing", "export jsonl {db} -o {new}/x/a.jsonl", 2, "does not exist"),
     ("export jsonl: onto the archive", "export jsonl {db} -o {db}", 2, "archive being exported"),
     ("export csv: output is a folder", "export csv {db} -o {empty}", 2, "is a folder"),

@@ -66,3 +66,18 @@ def test_ctrl_c_during_the_demo_exits_130_with_the_resume_command(tmp_path: Path
     ]
     assert re.search(r"finish reason +shutdown\n", stdout)
     assert not list((collection / "archive").glob("*.open"))  # the WARC file was closed cleanly
+
+
+def test_scrapy_settings_reach_the_demo_crawl(tmp_path: Path) -> None:
+    """`-s NAME=VALUE`, as crawl and replay take it: here a user agent, read back from the WARC file."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    collection = tmp_path / "demo"
+    cli("demo", "--collection", str(collection), "--articles", "10", "-s", "USER_AGENT=minzu-demo-check/1.0")
+    agents = set()
+    for path in (collection / "archive").glob("*.warc.gz"):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type == "request":
+                    agents.add(record.http_headers.get_header("User-Agent"))
+    assert agents == {"minzu-demo-check/1.0"}

@@ -247,10 +247,20 @@ def _stop_if_interrupted(stats: dict[str, Any]) -> None:
     default=None,
     help="The day the revisit schedule treats as today (YYYY-MM-DD); WARC dates stay the real time.",
 )
+@click.option("-s", "--set", "extra", multiple=True, help="Scrapy setting NAME=VALUE (repeatable).")
 @click.option("--resume", is_flag=True, help="Continue the collection's last run if it did not finish.")
 @VERBOSE_OPTION
-def demo(collection: Path, site_version: int, articles: int, as_of: Any, resume: bool, verbose: int) -> None:
+def demo(
+    collection: Path,
+    site_version: int,
+    articles: int,
+    as_of: Any,
+    extra: tuple[str, ...],
+    resume: bool,
+    verbose: int,
+) -> None:
     """Start the site model on loopback, crawl it, and build the archive in COLLECTION."""
+    settings = parse_settings(extra)  # a malformed -s is refused before the model starts
     check_collection(collection)
     version = f" --site-version {site_version}" if site_version != 1 else ""
     set_interrupt_hint(resume_hint(f"demo --collection {shlex.quote(str(collection))}{version}"))
@@ -276,6 +286,7 @@ def demo(collection: Path, site_version: int, articles: int, as_of: Any, resume:
                 "ADDRESS_GUARD_ALLOWED": [model.host],
                 **_as_of_setting(as_of),
                 **({"LOG_LEVEL": log_level(verbose)} if verbose else {}),
+                **settings,
             },
             proxy_url=model.proxy_url,
             resume=resume,
