@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -49,16 +49,11 @@ def inspect_archive(db_path: Path) -> dict[str, Any]:
 
 
 def inspect_in_background(db_path: Path) -> Future[dict[str, Any]]:
-    """:func:`inspect_archive` in a thread; the future carries its result or its error."""
-    future: Future[dict[str, Any]] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(inspect_archive(db_path))
-        except BaseException as error:  # handed to whoever waits for the result
-            future.set_exception(error)
-
-    threading.Thread(target=run, name="inspect-archive", daemon=True).start()
+    """:func:`inspect_archive` in a thread of its own; the future carries its result or its error.
+    The counts are bounded in time, so the thread never holds up the process's exit for long."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inspect-archive")
+    future = pool.submit(inspect_archive, db_path)
+    pool.shutdown(wait=False)  # the one job still runs; the caller waits on the future when it needs it
     return future
 
 
