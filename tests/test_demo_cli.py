@@ -81,3 +81,16 @@ def test_scrapy_settings_reach_the_demo_crawl(tmp_path: Path) -> None:
                 if record.rec_type == "request":
                     agents.add(record.http_headers.get_header("User-Agent"))
     assert agents == {"minzu-demo-check/1.0"}
+
+
+def test_the_resume_hint_repeats_the_model_and_settings_the_run_used() -> None:
+    """Resuming against a model of another size or version, or without the -s settings, would not
+    continue the same run; the defaults are left out, as a user types the command."""
+    import datetime as dt
+
+    from cli.commands.crawling import _demo_command
+
+    assert _demo_command(Path("collections/demo"), 1, 40, None, ()) == "demo --collection collections/demo"
+    assert _demo_command(Path("my demo"), 2, 5000, dt.datetime(2026, 12, 4), ("USER_AGENT=a b/1",)) == (
+        "demo --collection 'my demo' --site-version 2 --articles 5000 --as-of 2026-12-04 -s 'USER_AGENT=a b/1'"
+    )

@@ -21,6 +21,7 @@ from cli.errors import CommandError, Interrupted, set_interrupt_hint
 from cli.params import POSITIVE, CollectionFolder, DomainName, WebUrl
 
 DEMO_COLLECTION = Path("collections/demo")
+DEMO_ARTICLES = 40  # the demo's site model: the README's first command, done in seconds
 SEED_PATH = "/show-case-1616.html"
 
 
@@ -63,6 +64,23 @@ def _locked(run_crawl: Any, collection: Path, **kwargs: Any) -> dict[str, Any]:
     if reason == "warc_write_failed":
         raise CommandError("the crawl stopped: WARC files could not be written (see the log above)")
     return stats
+
+
+def _demo_command(
+    collection: Path, site_version: int, articles: int, as_of: Any, extra: tuple[str, ...]
+) -> str:
+    """The demo command as given, for the resume hint: resuming against another site model (size,
+    version) or with other settings would not continue the same run."""
+    parts = ["demo", "--collection", str(collection)]
+    if site_version != 1:
+        parts += ["--site-version", str(site_version)]
+    if articles != DEMO_ARTICLES:
+        parts += ["--articles", str(articles)]
+    if as_of is not None:
+        parts += ["--as-of", _as_of_text(as_of) or ""]
+    for setting in extra:
+        parts += ["-s", setting]
+    return shlex.join(parts)
 
 
 def _as_of_text(as_of: Any) -> str | None:
@@ -237,7 +255,7 @@ def _stop_if_interrupted(stats: dict[str, Any]) -> None:
 @click.option(
     "--articles",
     type=click.IntRange(min=10),
-    default=40,
+    default=DEMO_ARTICLES,
     show_default=True,
     help="How many articles the site model holds.",
 )
@@ -262,8 +280,7 @@ def demo(
     """Start the site model on loopback, crawl it, and build the archive in COLLECTION."""
     settings = parse_settings(extra)  # a malformed -s is refused before the model starts
     check_collection(collection)
-    version = f" --site-version {site_version}" if site_version != 1 else ""
-    set_interrupt_hint(resume_hint(f"demo --collection {shlex.quote(str(collection))}{version}"))
+    set_interrupt_hint(resume_hint(_demo_command(collection, site_version, articles, as_of, extra)))
     from archive.sites import DEFAULT_SITE
     from crawler.runner import DEMO_SETTINGS, run_crawl
     from sitemodel.server import start_site_model
