@@ -252,13 +252,20 @@ class _Worker:
         return self.process.poll() is None
 
     def stop(self, *, kill: bool = False) -> None:
+        self.ask_to_stop(kill=kill)
+        self.wait_until_stopped(kill=kill)
+
+    def ask_to_stop(self, *, kill: bool = False) -> None:
+        """Kill the worker, or tell it to leave once its current job is done."""
         if kill:
             self.process.kill()
-        else:
-            try:
-                self.jobs.send(None)
-            except OSError:
-                pass
+            return
+        try:
+            self.jobs.send(None)
+        except OSError:
+            pass
+
+    def wait_until_stopped(self, *, kill: bool = False) -> None:
         try:
             self.process.wait(timeout=None if kill else 10)
         except subprocess.TimeoutExpired:
@@ -489,8 +496,12 @@ class IngestWorkers:
     # -- ending ----------------------------------------------------------------------------------
 
     def close(self) -> None:
+        """Stop every worker: all are told first, then waited for, so that they leave together."""
+        busy = {id(worker): worker.job is not None for worker in self._workers}
         for worker in self._workers:
-            worker.stop(kill=worker.job is not None)
+            worker.ask_to_stop(kill=busy[id(worker)])
+        for worker in self._workers:
+            worker.wait_until_stopped(kill=busy[id(worker)])
         self._workers.clear()
 
     def __enter__(self) -> IngestWorkers:
@@ -526,9 +537,23 @@ def _past_the_range(job: _Job, offset: int) -> bool:
         return True
 
 
+def _leave_at_once() -> None:
+    """End the worker without the interpreter's teardown. Everything it owes the owner has gone down
+    the result pipe (each send is written through), and it holds no file open for writing; freeing its
+    objects one by one (lxml trees, every module's state) took about 0.1 s a worker at the end of a
+    rebuild, while the owner waited with a core idle."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(0)
+
+
 if __name__ == "__main__":
     _worker_main(
         Connection(int(sys.argv[1]), writable=False),
         Connection(int(sys.argv[2]), readable=False),
         sys.argv[3],
     )
+    _leave_at_once()

@@ -18,6 +18,7 @@ from archive.rebuild import rebuild
 from archive.warc.records import HttpResponseData, build_response_record
 from archive.warc.writer import RotatingWarcWriter
 from tests.conftest import LOOPBACK_SETTINGS, ORIGIN, REPO, SEED_URL, CrawledCollection
+from tests.printing_extractor import MARK
 from tests.stalling_extractor import CRASH_MARK, STALL_MARK, STALL_URLS_VARIABLE
 
 HOOK = "tests.stalling_extractor:extract"
@@ -112,3 +113,32 @@ def test_a_live_crawl_stores_a_stalling_page_as_timeout_and_finishes(
     rebuilt = tmp_path / "rebuilt.db"
     rebuild([collection / "archive"], rebuilt, workers=1)
     assert statuses(rebuilt)[SEED_URL] == "ok"
+
+
+def test_workers_that_leave_at_once_hand_over_their_output_and_exit_cleanly(
+    hostile_warc: Path, tmp_path: Path
+) -> None:
+    """Workers skip the interpreter's teardown when told to stop; what they wrote to a piped standard
+    output (block-buffered) still reaches it, and the rebuild ends as usual."""
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from archive.ingest_workers import IngestBudget\n"
+        "from archive.rebuild import rebuild\n"
+        "report = rebuild([Path(sys.argv[1])], Path(sys.argv[2]), workers=2,\n"
+        "                 budget=IngestBudget(60, 'tests.printing_extractor:extract'))\n"
+        "print('pages lost', len(report.pages_lost))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(hostile_warc), str(tmp_path / "p.db")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": ""},  # buffered, as by default
+    )
+    assert done.returncode == 0, done.stderr
+    # the stalling and crashing pages are extracted for real here, since only their marks differ
+    printed = {line.split()[1] for line in done.stdout.splitlines() if line.startswith(MARK)}
+    assert printed == set(statuses(tmp_path / "p.db"))
+    assert "pages lost 0" in done.stdout
