@@ -22,7 +22,7 @@ from archive.db.ingest import BATCH_SIZE, IngestOutcome, store_prepared
 from archive.db.search_index import defer_index_writes, stop_deferring_index_writes
 from archive.ingest_workers import IngestBudget, IngestWorkers, JobDone, JobSpec, PageLost
 from archive.warc.framing import Damage
-from archive.warc.writer import RecordLocation
+from archive.warc.location import RecordLocation
 
 COMMIT_SECONDS = 1.0
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.ingest_workers import IngestBudget
-from archive.warc.writer import RecordLocation
+from archive.warc.location import RecordLocation
 
 IDLE_SECONDS = 0.05  # how long the store process waits for the crawl before storing what is ready
 STOP_SECONDS = 600.0  # how long closing may take: the worker finishes every queued record first

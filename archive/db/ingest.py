@@ -41,8 +41,8 @@ from archive.db.search import search_shadows
 from archive.db.upsert import greatest, least, upsert
 from archive.extract.result import Extraction
 from archive.warc.framing import Damage
+from archive.warc.location import RecordLocation
 from archive.warc.reader import final_filename, record_http_payload, scan_records
-from archive.warc.writer import RecordLocation
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 from warcio.recordloader import ArcWarcRecord
 
-from archive.warc.writer import RecordLocation
+from archive.warc.location import RecordLocation
 
 HTML_MIME_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 RUN_STATS_URI_PREFIX = "urn:minzu-archive:run:"

@@ -34,8 +34,8 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 
 from .digests import DigestCheck
 from .framing import BAD_RECORD, Damage, Member, scan_members
+from .location import OPEN_SUFFIX, RecordLocation
 from .payload import PayloadDecodeError, record_http_payload
-from .writer import OPEN_SUFFIX, RecordLocation
 
 __all__ = [
     "Damage",

@@ -18,8 +18,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .location import OPEN_SUFFIX
 from .reader import WarcReadError, final_filename, iter_records
-from .writer import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
 

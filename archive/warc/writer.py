@@ -11,7 +11,6 @@ import os
 import re
 import socket
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -23,21 +22,11 @@ from warcio.warcwriter import WARCWriter
 
 from archive import __version__ as archive_version
 
+from .location import OPEN_SUFFIX, RecordLocation
 from .records import WARC_VERSION, build_warcinfo_record, format_warc_date, new_record_id
 
-OPEN_SUFFIX = ".open"
 WARC_1_1_SPEC_URL = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 SOFTWARE = f"minzu-archive/{archive_version} (warcio/{version('warcio')})"
-
-
-@dataclass(frozen=True)
-class RecordLocation:
-    """Where a record lives: the file's final name (never ``.open``), the gzip member's offset and
-    its length in bytes on disk."""
-
-    filename: str
-    offset: int
-    length: int
 
 
 def _safe_hostname(hostname: str) -> str:
