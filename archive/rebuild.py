@@ -19,7 +19,9 @@ crawl's end and the catch-up before a crawl all call it.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +30,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from archive.db.bulk_indexes import restore_bulk_indexes, suspend_bulk_indexes
 from archive.db.ingest import (
     BATCH_SIZE,
     FileOutcome,
@@ -44,8 +47,8 @@ from archive.db.search_index import defer_index_writes, stop_deferring_index_wri
 from archive.db.site_pass import apply_site_repeats
 from archive.ingest_workers import IngestBudget, IngestWorkers, JobDone, JobSpec, PageLost
 from archive.warc.framing import Damage
+from archive.warc.location import OPEN_SUFFIX
 from archive.warc.reader import file_format, final_filename
-from archive.warc.writer import OPEN_SUFFIX
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 # A file is read by several workers, one byte range each: small enough that the workers finish
@@ -148,9 +151,18 @@ def rebuild(
     report = RebuildReport(workers=workers)
     db = open_archive(db_path)
     try:
-        run = ingest_then_site_pass(
-            db, [(path, 0) for path in files], workers=workers, budget=budget, progress=progress
-        )
+        suspended = suspend_bulk_indexes(db)
+        try:
+            run = ingest_then_site_pass(
+                db, [(path, 0) for path in files], workers=workers, budget=budget, progress=progress
+            )
+        except BaseException:
+            if suspended:  # best effort: the next writable open builds them otherwise
+                with contextlib.suppress(sqlite3.Error):
+                    restore_bulk_indexes(db)
+            raise
+        if suspended:
+            restore_bulk_indexes(db)
         report.files, report.pages_lost = run.files, run.pages_lost
         report.site_repeats_changed = run.site_repeats_changed
         report.captures = db.execute("SELECT count(*) FROM captures").fetchone()[0]

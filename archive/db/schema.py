@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from archive.db.bulk_indexes import restore_bulk_indexes
 from archive.db.migrations import MigrationRegistry, applied_versions, migrate
 from archive.db.sql_functions import register_functions
 
@@ -596,6 +597,7 @@ def open_archive(path: Path | str, *, readonly: bool = False) -> Database:
     else:
         migrate(db, REGISTRY.ordered())
         _check_index_scheme(db)
+        restore_bulk_indexes(db)  # a rebuild killed before its end left them out
     register_functions(conn)
     return db
 
