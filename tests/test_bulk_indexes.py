@@ -53,7 +53,9 @@ def test_a_rebuild_into_an_empty_archive_builds_the_link_index_at_its_end(
     assert conn.execute("SELECT count(*) FROM links").fetchone()[0] > 0
 
 
-def test_a_stopped_rebuild_builds_the_index_on_its_way_out(crawled: CrawledCollection, tmp_path: Path) -> None:
+def test_a_stopped_rebuild_builds_the_index_on_its_way_out(
+    crawled: CrawledCollection, tmp_path: Path
+) -> None:
     db_path = tmp_path / "stopped.db"
 
     def stop(_bytes: int) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 from urllib.parse import urljoin
 
 import pytest
 from lxml import html
 
+from archive.extract import extract_page
 from archive.extract.links import _join, collect_links, join_base
 
 BASES = [
@@ -96,3 +98,13 @@ def test_links_are_absolute_and_in_page_order() -> None:
         ("https://img.example/p.jpg", "image"),
     ]
     assert bad == 1
+
+
+def test_links_travel_between_processes_unchanged() -> None:
+    """Ingest workers pickle every extraction to the storing process; links have their own short form."""
+    page = '<html><body><article><p>正文</p><a href="/a.html">民族团结</a><a href="b.pdf">附件</a></article></body></html>'
+    extraction = extract_page(page.encode("utf-8"), "http://www.example.cn/news/1.html")
+    assert extraction.links
+    back = pickle.loads(pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == extraction and back.links == extraction.links
+    assert all(type(link) is type(extraction.links[0]) for link in back.links)

@@ -207,17 +207,22 @@ def index_text(text: str | None) -> str:
     """The indexable form of ``text``: :func:`index_tokens` separated by single spaces.
 
     Separators become boundaries in one pass, the rest splits into CJK runs and what lies between
-    them (Latin words, numbers, boundaries), both in C; a run becomes its pairs with one Python step
-    per run, not per character.
+    them (Latin words and numbers with boundaries, already single-spaced), both in C; a run becomes its
+    pairs with one Python step per run, not per character, and the pieces are joined once.
     """
     parts = _CJK_SPLIT.split(_GAP.sub(f" {BOUNDARY} ", _normalize(text or "")))
-    parts[1::2] = [f" {' '.join(map(operator.add, run, run[1:]))} {run[-1]} " for run in parts[1::2]]
-    tokens = "".join(parts).split()
-    if tokens and tokens[0] == BOUNDARY:  # separators before the first token or after the last
-        del tokens[0]
-    if tokens and tokens[-1] == BOUNDARY:
-        del tokens[-1]
-    return " ".join(tokens)
+    pieces: list[str] = []
+    for index, part in enumerate(parts):
+        if index % 2:  # split() alternates what lies between CJK runs (even) and the runs (odd)
+            pieces.append(
+                f"{' '.join(map(operator.add, part, part[1:]))} {part[-1]}" if len(part) > 1 else part
+            )
+        elif part := part.strip():
+            pieces.append(part)
+    indexed = " ".join(pieces)
+    # separators before the first token or after the last
+    indexed = indexed.removeprefix(f"{BOUNDARY} ").removesuffix(f" {BOUNDARY}")
+    return "" if indexed == BOUNDARY else indexed
 
 
 def _phrase_tokens(pieces: list[tuple[bool | None, str]]) -> tuple[list[str], bool]:
