@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from archive.db.cjk import (
     index_tokens,
     is_cjk,
     match_expression,
+    normalized,
     query_terms,
     shadow_text,
     tokenize,
@@ -459,3 +461,15 @@ def test_filtered_search_gives_the_same_hits_either_way_round(
     assert search(corpus, "创建", until="2017") == search(corpus, "创建", since="2018-05-19") == []
     dated = {hit.url for hit in search(corpus, "民族", since="2016", limit=100)}
     assert dated == {url for url in search_urls(corpus, "民族") if url.endswith(("200.html", "201.html"))}
+
+
+def test_compatibility_characters_are_normalized_in_their_own_line_and_index_as_in_full_nfkc() -> None:
+    """A "②" or "Ⅱ" in one line costs that line's NFKC, not the article's; the index tokens are those of
+    the whole text normalized, and the other lines are read as they are (case folded)."""
+    text = "第一行，民族团结…ABC\n②\u3000各族人民Ⅱ\nﬁsh 与 ＡＢＣ 团结\n最后一行。"
+    lines = normalized(text).split("\n")
+    assert lines[0] == "第一行，民族团结…abc"  # nothing in it needs NFKC: "…" and "，" stay
+    assert lines[1] == unicodedata.normalize("NFKC", "②\u3000各族人民Ⅱ").casefold() == "2 各族人民ii"
+    assert lines[2] == "fish 与 abc 团结" and lines[3] == "最后一行。"
+    assert index_text(text) == index_text(unicodedata.normalize("NFKC", text))
+    assert "ii" in index_tokens(text) and "fish" in index_tokens(text) and "abc" in index_tokens(text)

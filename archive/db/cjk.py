@@ -178,7 +178,13 @@ _NEEDS_NFKC = re.compile(
 def _normalize(text: str) -> str:
     if _NEEDS_NFKC.search(text) is None:
         return text.casefold()
-    return unicodedata.normalize("NFKC", text).casefold()
+    # Only the lines that need it: a line break neither composes with nor decomposes into its
+    # neighbours, so NFKC of the text is NFKC of each line, and one "②" or "Ⅱ" in an article no longer
+    # costs the whole article's normalization (about 2 ms for one of the eval pages' articles).
+    lines = text.split("\n")
+    return "\n".join(
+        line if _NEEDS_NFKC.search(line) is None else unicodedata.normalize("NFKC", line) for line in lines
+    ).casefold()
 
 
 def _pieces(normalized: str) -> list[tuple[bool | None, str]]:
